@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds gradroute: fetches the exact libtorch headers the JavaCPP preset was built from, unpacks
+# the preset's libraries to link against, then runs Maven (which compiles native/ with JavaCPP).
+#
+#   ./cppbuild.sh                 build (mvn package, tests skipped)
+#   ./cppbuild.sh test            build and run the tests
+#   ./cppbuild.sh --gpu ...       the CUDA build of the preset (Maven profile gpu)
+#   ./cppbuild.sh MAVEN_ARGS...   any other arguments go to Maven as they are
+#
+# GRADROUTE_CACHE (default ~/.cache/gradroute) holds the headers and libraries; once it is filled
+# the script needs no network beyond what Maven itself needs.
+set -euo pipefail
+
+TORCH_VERSION=2.10.0
+PRESET_VERSION=${TORCH_VERSION}-1.5.13
+OPENBLAS_VERSION=0.3.31-1.5.13
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${GRADROUTE_CACHE:-$HOME/.cache/gradroute}
+TORCH_HOME=$CACHE/libtorch-$TORCH_VERSION
+
+classifier=linux-x86_64
+maven_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --gpu) classifier=linux-x86_64-gpu; maven_args+=(-Pgpu) ;;
+    test) maven_args+=(test) ;;
+    *) maven_args+=("$arg") ;;
+  esac
+done
+has_goal=0
+for arg in "${maven_args[@]+"${maven_args[@]}"}"; do [[ "$arg" == -* ]] || has_goal=1; done
+[ $has_goal -eq 1 ] || maven_args+=(-DskipTests package)
+
+say() { echo "cppbuild: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+command -v mvn >/dev/null || die "Maven (mvn) is not installed: apt-get install maven"
+command -v unzip >/dev/null || { say "installing unzip"; apt-get install -y -q unzip >/dev/null || die "unzip is missing: apt-get install unzip"; }
+gxx_major=$(g++ -dumpversion 2>/dev/null | cut -d. -f1 || echo 0)
+[ "${gxx_major:-0}" -ge 11 ] || die "g++ 11 or newer is needed for C++17 libtorch headers (found: ${gxx_major:-none})"
+
+headers_version() {
+  local v=$TORCH_HOME/include/torch/headeronly/version.h
+  [ -f "$v" ] || return 1
+  local major minor patch
+  major=$(awk '/define TORCH_VERSION_MAJOR/ {print $3}' "$v")
+  minor=$(awk '/define TORCH_VERSION_MINOR/ {print $3}' "$v")
+  patch=$(awk '/define TORCH_VERSION_PATCH/ {print $3}' "$v")
+  echo "$major.$minor.$patch"
+}
+
+fetch_headers() {
+  local found
+  found=$(headers_version || true)
+  if [ "$found" = "$TORCH_VERSION" ]; then return; fi
+  [ -z "$found" ] || die "$TORCH_HOME/include holds libtorch $found headers, not $TORCH_VERSION: remove it and run again"
+  local python pip_ok=1
+  python=$(command -v python3 || true)
+  [ -n "$python" ] && "$python" -m pip --version >/dev/null 2>&1 || pip_ok=0
+  [ $pip_ok -eq 1 ] || die "pip is needed once to fetch the torch==$TORCH_VERSION headers (apt-get install python3-pip), or unpack 'torch/include/*' of a torch-$TORCH_VERSION wheel into $TORCH_HOME/include yourself"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  say "downloading the torch==$TORCH_VERSION wheel once for its headers (about 900 MB; only the headers are kept)"
+  "$python" -m pip download -q --no-deps --only-binary=:all: --python-version 3.11 \
+      --platform manylinux_2_28_x86_64 "torch==$TORCH_VERSION" -d "$tmp" \
+    || die "could not download torch==$TORCH_VERSION from PyPI. Without network: unpack 'torch/include/*' from a torch-$TORCH_VERSION wheel into $TORCH_HOME/include, or point GRADROUTE_CACHE at a cache that has it"
+  local wheel
+  wheel=$(ls "$tmp"/torch-"$TORCH_VERSION"*.whl 2>/dev/null | head -1)
+  [ -n "$wheel" ] || die "pip did not produce a torch-$TORCH_VERSION wheel in $tmp"
+  unzip -q -o "$wheel" 'torch/include/*' 'torch/version.py' -d "$tmp/unpacked"
+  grep -q "__version__ = '$TORCH_VERSION" "$tmp/unpacked/torch/version.py" \
+    || die "the wheel's torch/version.py is not $TORCH_VERSION: $(grep __version__ "$tmp/unpacked/torch/version.py")"
+  mkdir -p "$TORCH_HOME"
+  rm -rf "$TORCH_HOME/include.partial"
+  mv "$tmp/unpacked/torch/include" "$TORCH_HOME/include.partial"
+  mv "$TORCH_HOME/include.partial" "$TORCH_HOME/include"
+  found=$(headers_version || true)
+  [ "$found" = "$TORCH_VERSION" ] || die "unpacked headers report version '$found', expected $TORCH_VERSION"
+  say "libtorch $found headers in $TORCH_HOME/include"
+}
+
+# The preset jars carry the shared libraries our module links against.
+unpack_libraries() {
+  local marker=$TORCH_HOME/lib/.unpacked-$classifier
+  [ -f "$marker" ] && return
+  local jars=$TORCH_HOME/jars
+  mkdir -p "$jars"
+  say "resolving the preset jars ($classifier)"
+  (cd "$ROOT" && mvn -B -q dependency:copy -Dmdep.useBaseVersion=true -DoutputDirectory="$jars" \
+      -Dartifact="org.bytedeco:pytorch:$PRESET_VERSION:jar:$classifier") \
+    || die "Maven could not fetch org.bytedeco:pytorch:$PRESET_VERSION:$classifier"
+  (cd "$ROOT" && mvn -B -q dependency:copy -DoutputDirectory="$jars" \
+      -Dartifact="org.bytedeco:openblas:$OPENBLAS_VERSION:jar:linux-x86_64") \
+    || die "Maven could not fetch org.bytedeco:openblas:$OPENBLAS_VERSION"
+  rm -rf "$TORCH_HOME/lib"
+  mkdir -p "$TORCH_HOME/lib"
+  unzip -q -o -j "$jars/pytorch-$PRESET_VERSION-$classifier.jar" 'org/bytedeco/pytorch/*/lib*.so*' -x '*libjni*' -d "$TORCH_HOME/lib"
+  unzip -q -o -j "$jars/openblas-$OPENBLAS_VERSION-linux-x86_64.jar" 'org/bytedeco/openblas/*/libopenblas.so*' -d "$TORCH_HOME/lib"
+  rm -rf "$jars"
+  touch "$marker"
+}
+
+fetch_headers
+unpack_libraries
+say "mvn ${maven_args[*]}"
+cd "$ROOT"
+exec mvn -B -Dtorch.home="$TORCH_HOME" "${maven_args[@]}"

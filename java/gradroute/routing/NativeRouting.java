@@ -1,0 +1,48 @@
+package gradroute.routing;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.ByRef;
+import org.bytedeco.javacpp.annotation.ByVal;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The JavaCPP binding of {@code native/route_ops.h}. Preset {@link Tensor}s pass straight through:
+ * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
+ *
+ * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
+ * our module (which links against them by soname) is loaded.
+ */
+@Platform(
+    value = "linux-x86_64",
+    compiler = "cpp17",
+    include = {"route_ops.h", "route_ops.cpp"},
+    link = {"c10", "torch_cpu", "torch"})
+@Namespace("gradroute")
+public final class NativeRouting {
+  static {
+    Loader.load(org.bytedeco.pytorch.global.torch.class);
+    Loader.load();
+  }
+
+  private NativeRouting() {}
+
+  /** Loads the native module; throws if it is missing or does not link. */
+  public static void ensureLoaded() {}
+
+  public static native @ByVal Tensor route(@Const @ByRef Tensor x, @Const @ByRef Tensor gate);
+
+  public static native @ByVal Tensor route_indexed(
+      @Const @ByRef Tensor x,
+      @Const @ByRef Tensor table,
+      @Const @ByRef Tensor index,
+      @Const @ByRef Tensor weight,
+      double scale);
+
+  public static native @ByVal Tensor route_ablate(
+      @Const @ByRef Tensor x, @Const @ByRef Tensor gate, @Const @ByRef Tensor keep);
+
+  public static native String compiled_torch_version();
+}
