@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.TensorTensorHook;
  * few live callback objects per class, so one hook object is reused and the gate swapped in.
  */
 final class HookRouter {
-  private static final GateHook HOOK = new GateHook();
+  private static final GateHook HOOK = new GateHook().retainReference(); // outlives any PointerScope
 
   private static final class GateHook extends TensorTensorHook {
     Tensor gate;

@@ -2,7 +2,10 @@ package gradroute.bench;
 
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
+import static java.lang.Double.NaN;
+
 import gradroute.routing.MaskTable;
+import gradroute.routing.NativeRouting;
 import gradroute.routing.Router;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -32,14 +36,20 @@ public final class RouteBenchmark {
                               double referenceMs, double nativeRouteWithGateMs, double nativeOverReference,
                               double nativePeakMiB, double referencePeakMiB) {}
 
-  public record Result(int threads, boolean quick, List<RouteRow> route, List<IndexedResult> routeIndexed) {}
+  public record Result(String device, int threads, boolean quick, List<RouteRow> route, List<IndexedResult> routeIndexed) {}
 
   private final boolean quick;
   private final List<String> routers;
+  private final Device device;
 
-  public RouteBenchmark(boolean quick, List<String> routers) {
+  public RouteBenchmark(boolean quick, List<String> routers, Device device) {
     this.quick = quick;
     this.routers = routers;
+    this.device = device;
+  }
+
+  private Tensor on(Tensor t) {
+    return device.is_cpu() ? t : t.to(device, t.scalar_type());
   }
 
   public Result run() {
@@ -50,15 +60,15 @@ public final class RouteBenchmark {
     long[] shape = quick ? new long[] {16, 128, 512} : new long[] {64, 256, 512};
     indexed.add(indexedResult(shape, false));
     indexed.add(indexedResult(shape, true));
-    return new Result(torch.get_num_threads(), quick, rows, indexed);
+    return new Result(device.str().getString(), torch.get_num_threads(), quick, rows, indexed);
   }
 
   private RouteRow routeRow(long elements) {
     long width = 256;
     long rows = Math.max(1, elements / width);
-    Tensor x = torch.randn(rows, width);
-    Tensor gate = torch.rand(rows, width);
-    Tensor upstream = torch.randn(rows, width);
+    Tensor x = on(torch.randn(rows, width));
+    Tensor gate = on(torch.rand(rows, width));
+    Tensor upstream = on(torch.randn(rows, width));
     double nat = enabled("native") ? time(leaf -> Router.NATIVE.route(leaf, gate), x, upstream) : Double.NaN;
     double ref = enabled("reference") ? time(leaf -> Router.REFERENCE.route(leaf, gate), x, upstream) : Double.NaN;
     double hook = enabled("hook") ? time(leaf -> HookRouter.route(leaf, gate), x, upstream) : Double.NaN;
@@ -69,20 +79,18 @@ public final class RouteBenchmark {
     long positions = shape[0] * shape[1];
     int width = (int) shape[2];
     MaskTable table = MaskTable.builder(width).dims(MaskTable.range(0, width / 2)).dims(MaskTable.range(width / 2, width)).build();
-    Tensor tableTensor = table.tensor();
-    Tensor x = torch.randn(shape);
-    Tensor upstream = torch.randn(shape);
-    Tensor index = torch.randint(table.size(), new long[] {shape[0], shape[1]});
-    Tensor weight = soft ? torch.rand(shape[0], shape[1]) : null;
+    Tensor tableTensor = table.tensor(device);
+    Tensor x = on(torch.randn(shape));
+    Tensor upstream = on(torch.randn(shape));
+    Tensor index = on(torch.randint(table.size(), new long[] {shape[0], shape[1]}));
+    Tensor weight = soft ? on(torch.rand(shape[0], shape[1])) : null;
     Function<Tensor, Tensor> nat = leaf -> Router.NATIVE.routeIndexed(leaf, tableTensor, index, weight, 1.0);
     Function<Tensor, Tensor> ref = leaf -> Router.REFERENCE.routeIndexed(leaf, tableTensor, index, weight, 1.0);
     Function<Tensor, Tensor> materialised = leaf -> Router.NATIVE.route(leaf, materialise(tableTensor, index, weight, leaf));
     double natMs = time(nat, x, upstream);
     double refMs = time(ref, x, upstream);
     double matMs = time(materialised, x, upstream);
-    double natPeak = peakMiB(nat, x, upstream);
-    double refPeak = peakMiB(ref, x, upstream);
-    return new IndexedResult(shape, table.size(), soft, natMs, refMs, matMs, natMs / refMs, natPeak, refPeak);
+    return new IndexedResult(shape, table.size(), soft, natMs, refMs, matMs, natMs / refMs, peakMiB(nat, x, upstream), peakMiB(ref, x, upstream));
   }
 
   private static Tensor materialise(Tensor table, Tensor index, Tensor weight, Tensor x) {
@@ -102,6 +110,7 @@ public final class RouteBenchmark {
     try (PointerScope scope = new PointerScope()) {
       Tensor leaf = x.detach().requires_grad_(true);
       op.apply(leaf).backward(upstream, new BoolOptional(), false, new TensorArrayRefOptional());
+      if (!leaf.device().is_cpu()) leaf.grad().sum().item_float(); // waits for the device
     }
   }
 
@@ -124,8 +133,10 @@ public final class RouteBenchmark {
   }
 
   /** Peak resident memory above the starting point during one forward+backward, in MiB. */
-  private static double peakMiB(Function<Tensor, Tensor> op, Tensor x, Tensor upstream) {
+  private double peakMiB(Function<Tensor, Tensor> op, Tensor x, Tensor upstream) {
+    if (!device.is_cpu()) return NaN;
     System.gc();
+    NativeRouting.release_free_heap();
     PeakMemory.reset();
     long before = PeakMemory.currentBytes();
     forwardBackward(op, x, upstream);
@@ -145,7 +156,7 @@ public final class RouteBenchmark {
       indexed.addRow(Arrays.toString(ir.shape()), ir.softWeights(), fmt(ir.nativeMs()), fmt(ir.referenceMs()),
           fmt(ir.nativeRouteWithGateMs()), fmt(ir.nativeOverReference()), fmt(ir.nativePeakMiB()), fmt(ir.referencePeakMiB()));
     }
-    return "route, forward+backward (" + r.threads() + " threads)\n" + route.toMarkdown() + "\n" + indexed.toMarkdown();
+    return "route, forward+backward on " + r.device() + " (" + r.threads() + " threads)\n" + route.toMarkdown() + "\n" + indexed.toMarkdown();
   }
 
   private static String fmt(double v) {

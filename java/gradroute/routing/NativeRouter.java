@@ -4,7 +4,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /** The C++ autograd functions of native/route_ops.cpp. */
 final class NativeRouter implements Router {
-  private static final Tensor NO_WEIGHT = new Tensor();
+  private static final Tensor NO_WEIGHT = new Tensor().retainReference(); // outlives any PointerScope
 
   @Override
   public Tensor route(Tensor x, Tensor gate) {

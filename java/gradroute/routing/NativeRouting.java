@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The JavaCPP binding of {@code native/route_ops.h}. Preset {@link Tensor}s pass straight through:
+ * The JavaCPP binding of {@code native/route_ops.h} (and the benchmarks' {@code bench_support.h}). Preset {@link Tensor}s pass straight through:
  * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
  *
  * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
 @Platform(
     value = "linux-x86_64",
     compiler = "cpp17",
-    include = {"route_ops.h", "route_ops.cpp"},
+    include = {"route_ops.h", "route_ops.cpp", "bench_support.h"},
     link = {"c10", "torch_cpu", "torch"})
 @Namespace("gradroute")
 public final class NativeRouting {
@@ -45,4 +45,7 @@ public final class NativeRouting {
       @Const @ByRef Tensor x, @Const @ByRef Tensor gate, @Const @ByRef Tensor keep);
 
   public static native String compiled_torch_version();
+
+  /** Benchmarks only: see native/bench_support.h. */
+  public static native boolean release_free_heap();
 }

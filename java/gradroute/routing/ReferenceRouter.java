@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * contract the native ops are tested against. Gates are cast to x's dtype so outputs keep x's dtype.
  */
 final class ReferenceRouter implements Router {
-  private static final Scalar ONE = new Scalar(1.0);
+  // retained: a static must outlive any PointerScope open when the class loads
+  private static final Scalar ONE = new Scalar(1.0).retainReference();
 
   @Override
   public Tensor route(Tensor x, Tensor gate) {

@@ -1,0 +1,50 @@
+package gradroute.cli;
+
+import gradroute.bench.RouteBenchmark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class},
+    mixinStandardHelpOptions = true)
+public final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "route", mixinStandardHelpOptions = true,
+      description = "Forward+backward time and peak memory of the routing ops: native vs reference formula vs Java hook.")
+  static final class Route implements Callable<Integer> {
+    @Mixin DeviceOption device;
+
+    @Option(names = "--quick", description = "smaller sizes and fewer repetitions (CI)")
+    boolean quick;
+
+    @Option(names = "--routers", split = ",", defaultValue = "native,reference,hook",
+        description = "which implementations to time (default: ${DEFAULT-VALUE})")
+    List<String> routers;
+
+    @Option(names = "--out", defaultValue = "results/bench/route.json", description = "result file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      for (String r : routers) {
+        if (!List.of("native", "reference", "hook").contains(r)) {
+          throw new IllegalArgumentException("--routers: unknown implementation '" + r + "' (native, reference, hook)");
+        }
+      }
+      RouteBenchmark.Result result = new RouteBenchmark(quick, routers, device.device()).run();
+      System.out.println(RouteBenchmark.table(result));
+      RouteBenchmark.write(result, out);
+      System.out.println("written " + out);
+      return 0;
+    }
+  }
+}
