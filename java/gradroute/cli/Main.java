@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       BenchCommand.class,
+      DataCommand.class,
       gradroute.experiment.MnistExperiment.class,
       CommandLine.HelpCommand.class
     })

@@ -170,7 +170,8 @@ public final class ImageDataset {
     return new TrainTest(subset(train), subset(test));
   }
 
-  static int[] permutation(int n, long seed) {
+  /** A seeded Fisher–Yates permutation of 0..n-1 (the order {@link #split} and trainers use). */
+  public static int[] permutation(int n, long seed) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

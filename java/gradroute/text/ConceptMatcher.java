@@ -1,26 +1,23 @@
 package gradroute.text;
 
+import gradroute.routing.ConceptRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The concept masking rule over token sequences: each word is expanded to its lower-case and
- * Title-case spellings, each with and without a leading space, and every token covered by a full
- * match of one spelling's token sequence gets the word's mask index. Results follow the next-token
- * convention: entry t belongs to the input position t, which predicts token t+1.
+ * Builds the routing core's {@link ConceptRule} from words: each word is expanded to its lower-case
+ * and Title-case spellings, each with and without a leading space, and tokenized; every token
+ * covered by a full match of one spelling gets the word's mask index. Results follow the
+ * next-token convention: entry t belongs to the input position t, which predicts token t+1.
  */
 public final class ConceptMatcher {
-    private record Variant(int[] tokens, int maskIndex, int order) {}
-
-    private final List<Variant> variants;
+    private final ConceptRule rule;
     private final Map<String, List<int[]>> spellings = new LinkedHashMap<>();
-    private final int noMaskIndex;
 
     /**
      * @param wordToMask  words (single or several, any case) → mask index; when matches overlap the
@@ -28,9 +25,7 @@ public final class ConceptMatcher {
      * @param noMaskIndex the index of positions whose target is not part of a match
      */
     public ConceptMatcher(BpeTokenizer tokenizer, Map<String, Integer> wordToMask, int noMaskIndex) {
-        this.noMaskIndex = noMaskIndex;
-        List<Variant> all = new ArrayList<>();
-        int order = 0;
+        this.rule = new ConceptRule(noMaskIndex);
         for (Map.Entry<String, Integer> e : wordToMask.entrySet()) {
             String word = e.getKey().strip();
             if (word.isEmpty()) throw new IllegalArgumentException("concept word '" + e.getKey() + "' is blank");
@@ -42,14 +37,16 @@ public final class ConceptMatcher {
                 }
                 if (seqs.stream().noneMatch(s -> Arrays.equals(s, tokens))) {
                     seqs.add(tokens);
-                    all.add(new Variant(tokens, e.getValue(), order));
+                    rule.add(Arrays.stream(tokens).asLongStream().toArray(), e.getValue());
                 }
             }
             spellings.put(word, seqs);
-            order++;
         }
-        all.sort(Comparator.comparingInt((Variant v) -> -v.tokens.length).thenComparingInt(Variant::order));
-        this.variants = List.copyOf(all);
+    }
+
+    /** The masking rule for the routing core. */
+    public ConceptRule rule() {
+        return rule;
     }
 
     /** lower, " lower", Title, " Title" (Title capitalises every space-separated part). */
@@ -73,37 +70,21 @@ public final class ConceptMatcher {
 
     /** Mask index per target: length T−1, entry t for the prediction of {@code tokens[t+1]}. */
     public int[] maskIndices(int[] tokens) {
-        int[] covered = coveredIndices(tokens);
-        return covered.length == 0 ? new int[0] : Arrays.copyOfRange(covered, 1, covered.length);
+        long[] all = rule.forSequence(toLongs(tokens));
+        return all.length == 0 ? new int[0] : toInts(Arrays.copyOf(all, all.length - 1));
     }
 
     /** Mask index per token position (not shifted): the word index of the match covering it, or the no-mask index. */
     public int[] coveredIndices(int[] tokens) {
-        int[] out = new int[tokens.length];
-        Arrays.fill(out, noMaskIndex);
-        boolean[] taken = new boolean[tokens.length];
-        for (Variant v : variants) {
-            int[] pattern = v.tokens;
-            for (int start = 0; start + pattern.length <= tokens.length; start++) {
-                if (matchesAt(tokens, start, pattern) && isFree(taken, start, pattern.length)) {
-                    for (int k = start; k < start + pattern.length; k++) {
-                        out[k] = v.maskIndex;
-                        taken[k] = true;
-                    }
-                }
-            }
-        }
-        return out;
+        return toInts(rule.covered(toLongs(tokens)));
     }
 
-    private static boolean matchesAt(int[] tokens, int start, int[] pattern) {
-        for (int k = 0; k < pattern.length; k++) if (tokens[start + k] != pattern[k]) return false;
-        return true;
+    private static long[] toLongs(int[] a) {
+        return Arrays.stream(a).asLongStream().toArray();
     }
 
-    private static boolean isFree(boolean[] taken, int start, int length) {
-        for (int k = start; k < start + length; k++) if (taken[k]) return false;
-        return true;
+    private static int[] toInts(long[] a) {
+        return Arrays.stream(a).mapToInt(Math::toIntExact).toArray();
     }
 
     /** The distinct token sequences each word is matched by (for diagnostics). */
@@ -112,6 +93,6 @@ public final class ConceptMatcher {
     }
 
     public int noMaskIndex() {
-        return noMaskIndex;
+        return rule.noMaskIndex();
     }
 }

@@ -2,14 +2,15 @@ package gradroute.experiment.mnist;
 
 import static gradroute.runtime.Ops.meanOver;
 
+import gradroute.data.ImageDataset;
 import gradroute.model.LatentPenalties;
 import gradroute.model.SplitAutoencoder;
 import gradroute.routing.ExampleRule;
 import gradroute.routing.Router;
+import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.Device;
@@ -147,36 +148,17 @@ final class SplitTraining implements Trainable {
   }
 
   static int[] permutation(int n, long seed, long epoch) {
-    SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + epoch);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return ImageDataset.permutation(n, seed * 1_000_003L + epoch);
   }
 
   @Override
   public void save(OutputArchive archive) {
-    OutputArchive m = new OutputArchive();
-    model.save(m);
-    OutputArchive o = new OutputArchive();
-    optimizer.save(o);
-    archive.write("model", m);
-    archive.write("optimizer", o);
+    ModuleState.save(archive, model, optimizer);
   }
 
   @Override
   public void load(InputArchive archive) {
-    InputArchive m = new InputArchive();
-    archive.read("model", m);
-    model.load(m);
-    InputArchive o = new InputArchive();
-    archive.read("optimizer", o);
-    optimizer.load(o);
+    ModuleState.load(archive, model, optimizer);
   }
 
 }
