@@ -68,8 +68,9 @@ void check_x(const char* op, const at::Tensor& x) {
   require_floating(op, "x", x);
 }
 
-// grad * gate, rounded once into x's dtype (mixed precision computes in the wider type).
+// grad * gate in x's dtype; mixed precision computes in the wider type and rounds once.
 at::Tensor multiply_into(const at::Tensor& grad, const at::Tensor& gate, at::ScalarType dtype) {
+  if (grad.scalar_type() == dtype && gate.scalar_type() == dtype) return grad * gate;
   at::Tensor out = at::empty(grad.sizes(), grad.options().dtype(dtype));
   at::mul_out(out, grad, gate);
   return out;
@@ -78,15 +79,14 @@ at::Tensor multiply_into(const at::Tensor& grad, const at::Tensor& gate, at::Sca
 struct RouteFunction : public Function<RouteFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& gate) {
     ctx->saved_data["gate"] = gate;
-    ctx->saved_data["dtype"] = static_cast<int64_t>(x.scalar_type());
     return x;  // autograd hands back a view of x: same storage, no copy
   }
 
+  // The output is a view of x, so its gradient already has x's dtype.
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const at::Tensor& grad = grads[0];
     if (!grad.defined()) return {at::Tensor(), at::Tensor()};
-    auto dtype = static_cast<at::ScalarType>(ctx->saved_data["dtype"].toInt());
-    return {multiply_into(grad, ctx->saved_data["gate"].toTensor(), dtype), at::Tensor()};
+    return {multiply_into(grad, ctx->saved_data["gate"].toTensor(), grad.scalar_type()), at::Tensor()};
   }
 };
 
@@ -232,17 +232,15 @@ struct RouteAblateFunction : public Function<RouteAblateFunction> {
                             const at::Tensor& keep) {
     ctx->saved_data["gate"] = gate;
     ctx->saved_data["keep"] = keep;
-    ctx->saved_data["dtype"] = static_cast<int64_t>(x.scalar_type());
     return multiply_into(x, keep, x.scalar_type());
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const at::Tensor& grad = grads[0];
     if (!grad.defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};
-    auto dtype = static_cast<at::ScalarType>(ctx->saved_data["dtype"].toInt());
     // (grad * keep) * gate: the order in which autograd differentiates keep * routed(x)
-    at::Tensor kept = grad * ctx->saved_data["keep"].toTensor();
-    return {multiply_into(kept, ctx->saved_data["gate"].toTensor(), dtype), at::Tensor(), at::Tensor()};
+    at::Tensor kept = multiply_into(grad, ctx->saved_data["keep"].toTensor(), grad.scalar_type());
+    return {multiply_into(kept, ctx->saved_data["gate"].toTensor(), grad.scalar_type()), at::Tensor(), at::Tensor()};
   }
 };
 
