@@ -133,10 +133,21 @@ public final class MnistRun {
       double dr = routed.stream().mapToDouble(t -> t.evaluation().decoderMae()).average().orElse(Double.NaN);
       m.put("decoder_MAE_ratio_to_control", dr / dc);
     }
+    m.put("per_digit_wrong_over_right_mean", routed.stream().mapToDouble(MnistRun::wrongOverRight).average().orElse(Double.NaN));
     double away = routed.stream().mapToDouble(t -> Math.min(t.evaluation().certificateAAwayMae(), t.evaluation().certificateBAwayMae())).average().orElse(Double.NaN);
     double medianMae = routed.stream().mapToDouble(t -> t.evaluation().medianImageMae()).average().orElse(Double.NaN);
     m.put("routed_away_MAE_over_median_image_MAE", away / medianMae);
     return m;
+  }
+
+  /** Per digit, the certificate of the half it was routed away from over the one it was routed to; mean over digits. */
+  static double wrongOverRight(Trained t) {
+    double sum = 0;
+    for (SplitEvaluation.Digit d : t.evaluation().perDigit()) {
+      boolean inA = d.digit() < SplitTraining.FIRST_B_DIGIT;
+      sum += inA ? d.certificateBMae() / d.certificateAMae() : d.certificateAMae() / d.certificateBMae();
+    }
+    return sum / t.evaluation().perDigit().size();
   }
 
   private void write(Summary summary, RunDirectory dir, Map<String, History> histories, SplitAutoencoder model,
@@ -153,8 +164,8 @@ public final class MnistRun {
       }
     }
     perDigit.write(dir.path("per_digit.csv"));
-    certificatePlot(summary.routed(), "Certificates after gradient routing", dir.path("certificates.png"));
-    if (!summary.control().isEmpty()) certificatePlot(summary.control(), "Certificates, no-routing control", dir.path("certificates_control.png"));
+    certificatePlot(summary.routed(), "Certificate test MAE per digit, routed", dir.path("certificates.png"));
+    if (!summary.control().isEmpty()) certificatePlot(summary.control(), "Certificate test MAE, no-routing control", dir.path("certificates_control.png"));
     lossPlot(histories, dir.path("loss_curves.png"));
     reconstructionGrid(model, testImages, testLabels, dir.path("reconstructions.png"));
   }
@@ -178,7 +189,7 @@ public final class MnistRun {
     Map<String, double[]> spreads = new LinkedHashMap<>();
     spreads.put("certificate A (dims 0-15, routed 0-4)", sa);
     spreads.put("certificate B (dims 16-31, routed 5-9)", sb);
-    String fullTitle = title + " (test MAE per digit" + (runs.size() > 1 ? ", ± sd over " + runs.size() + " seeds" : "") + ")";
+    String fullTitle = title + (runs.size() > 1 ? " (± sd, " + runs.size() + " seeds)" : "");
     if (runs.size() > 1) {
       Plots.groupedBarChart(fullTitle, "digit", "validation MAE", digitsAxis, series, spreads, png);
     } else {
