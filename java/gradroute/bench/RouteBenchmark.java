@@ -135,7 +135,6 @@ public final class RouteBenchmark {
   /** Peak resident memory above the starting point during one forward+backward, in MiB. */
   private double peakMiB(Function<Tensor, Tensor> op, Tensor x, Tensor upstream) {
     if (!device.is_cpu()) return NaN;
-    System.gc();
     NativeRouting.release_free_heap();
     PeakMemory.reset();
     long before = PeakMemory.currentBytes();
