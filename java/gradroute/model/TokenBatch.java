@@ -92,6 +92,14 @@ public final class TokenBatch {
     return onDevice(Tensor.create(m, padded.length, p), device, ScalarType.Float);
   }
 
+  /** {@code [batch, L-1]} float: 1 where the input token at t is a real token ({@code t < length}), else 0. */
+  public Tensor inputMask(Device device) {
+    int p = positions();
+    float[] m = new float[padded.length * p];
+    for (int b = 0; b < padded.length; b++) for (int t = 0; t < Math.min(lengths[b], p); t++) m[b * p + t] = 1f;
+    return onDevice(Tensor.create(m, padded.length, p), device, ScalarType.Float);
+  }
+
   private Tensor slice(int offset, Device device) {
     int p = positions();
     long[] flat = new long[padded.length * p];
