@@ -53,6 +53,24 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
   @Option(names = "--l1", description = "L1 coefficient on the routed MLP activations (default 1e-4)")
   Double l1;
 
+  @Option(names = "--expand-neurons", description = "new MLP units per expanded layer (default 16)")
+  Integer expandNeurons;
+
+  @Option(names = "--expand-layers", split = ",", description = "expanded and routed layers (default 0,1,2)")
+  int[] expandLayers;
+
+  @Option(names = "--rmu-alpha", description = "RMU retain weight (default 200)")
+  Double rmuAlpha;
+
+  @Option(names = "--l1-scope", paramLabel = "all|added", description = "units the L1 penalty covers: all units of the routed layers (spec, default) or the added ones")
+  String l1Scope;
+
+  @Option(names = "--off-target-expanded", description = "gate on the added units at unrouted positions (spec: 1, default)")
+  Double offTargetExpanded;
+
+  @Option(names = "--rmu-lr", description = "RMU learning rate (default 5e-4)")
+  Double rmuLr;
+
   @Option(names = "--rmu-steps", description = "RMU steps (default 100)")
   Integer rmuSteps;
 
@@ -107,6 +125,18 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     if (batch != null) s.batch = batch;
     if (l1 != null) s.l1 = l1;
     if (rmuSteps != null) s.rmuSteps = rmuSteps;
+    if (rmuLr != null) s.rmuLr = rmuLr;
+    if (rmuAlpha != null) s.rmuAlpha = rmuAlpha;
+    if (expandNeurons != null) s.expandNeurons = expandNeurons;
+    if (expandLayers != null) s.expandLayers = expandLayers.clone();
+    if (offTargetExpanded != null) s.offTargetExpanded = offTargetExpanded;
+    if (l1Scope != null) {
+      switch (l1Scope) {
+        case "all" -> s.l1AddedOnly = false;
+        case "added" -> s.l1AddedOnly = true;
+        default -> throw new IllegalArgumentException("--l1-scope must be all or added, got '" + l1Scope + "'");
+      }
+    }
     if (rmuCoeff != null) s.rmuCoeff = rmuCoeff;
     if (attackSteps != null) s.attackSteps = attackSteps;
     if (attackRepetitions != null) s.attackRepetitions = attackRepetitions;

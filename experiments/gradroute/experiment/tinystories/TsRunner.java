@@ -247,7 +247,7 @@ public final class TsRunner {
       // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
       big = Expansion.expand(init, ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L));
     }
-    EraRouting.Spec spec = new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, 1.0, s.l1);
+    EraRouting.Spec spec = new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly);
     EraRouting era = new EraRouting(big, original, spec, routing);
     SoftTokenRule weights = routing ? tokenWeights(seed, p, labels) : null;
     LmTrainer trainer = new LmTrainer(big, trainOptimizer(), schedule(), step -> {

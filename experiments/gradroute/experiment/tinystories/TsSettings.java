@@ -34,6 +34,10 @@ public final class TsSettings {
   public double alphaOriginal = -0.75;
   /** L1 coefficient on the routed layers' MLP activations. */
   public double l1 = 1e-4;
+  /** L1 on the added units only (false: on every unit of the routed layers, as the spec does). */
+  public boolean l1AddedOnly;
+  /** Gate on the added units at positions that are not routed (spec: 1; core.md's usual default: 0). */
+  public double offTargetExpanded = 1.0;
   public int batch = 32;
   public int steps = 800;
   public double peakLr = 1e-3;

@@ -31,9 +31,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@code (1 - w)·target + w·ones}, i.e. {@code 1.75·w − 0.75} on the original units for {@code
  * lrTargetOriginal = −0.75} (spec §3.2), or hard by a {@link SequenceRule} (index 0 = target).
  *
- * <p>An optional L1 penalty on the hooked activations (all units and positions of the routed
- * layers, padding included, not routed) is accumulated during the forward pass; read it with
- * {@link #takeL1()}.
+ * <p>An optional L1 penalty on the hooked activations (all positions, padding included, not
+ * routed; all units of the routed layers as in the spec, or only the added ones) is accumulated
+ * during the forward pass; read it with {@link #takeL1()}.
  */
 public final class EraRouting implements AutoCloseable {
   /**
@@ -42,15 +42,22 @@ public final class EraRouting implements AutoCloseable {
    * @param lrTargetExpanded gate on the added units at target positions (spec: 1)
    * @param lrOffTargetExpanded gate on the added units elsewhere (spec: 1; core default 0)
    * @param l1 L1 coefficient on the hooked activations (spec: 1e-4), 0 for none
+   * @param l1AddedOnly penalise only the added units (false: every unit of the routed layers, as
+   *     the spec does)
    */
-  public record Spec(int[] layers, double lrTargetOriginal, double lrTargetExpanded, double lrOffTargetExpanded, double l1) {
+  public record Spec(int[] layers, double lrTargetOriginal, double lrTargetExpanded, double lrOffTargetExpanded, double l1,
+      boolean l1AddedOnly) {
     public Spec {
       layers = layers.clone();
     }
 
-    /** The TinyStories spec's mask (§3.2): α_orig = −0.75, added units always 1, L1 1e-4. */
+    public Spec(int[] layers, double lrTargetOriginal, double lrTargetExpanded, double lrOffTargetExpanded, double l1) {
+      this(layers, lrTargetOriginal, lrTargetExpanded, lrOffTargetExpanded, l1, false);
+    }
+
+    /** The TinyStories spec's mask (§3.2): α_orig = −0.75, added units always 1, L1 1e-4 on all units. */
     public static Spec tinyStories(int[] layers) {
-      return new Spec(layers, -0.75, 1.0, 1.0, 1e-4);
+      return new Spec(layers, -0.75, 1.0, 1.0, 1e-4, false);
     }
 
     @Override
@@ -58,8 +65,8 @@ public final class EraRouting implements AutoCloseable {
       return layers.clone();
     }
 
-    public Spec withL1(double coefficient) {
-      return new Spec(layers, lrTargetOriginal, lrTargetExpanded, lrOffTargetExpanded, coefficient);
+    public Spec withL1(double coefficient, boolean addedOnly) {
+      return new Spec(layers, lrTargetOriginal, lrTargetExpanded, lrOffTargetExpanded, coefficient, addedOnly);
     }
   }
 
@@ -103,7 +110,7 @@ public final class EraRouting implements AutoCloseable {
       routes.add(route);
       handles.add(expanded.hooks().add("blocks." + l + ".mlp.hook_post", x -> {
         if (spec.l1() > 0) {
-          Tensor s = x.abs().sum();
+          Tensor s = (spec.l1AddedOnly() ? x.narrow(-1, orig, total - orig) : x).abs().sum();
           l1Sum = l1Sum == null ? s : l1Sum.add(s);
         }
         return this.routing ? route.apply(x) : x;
