@@ -41,7 +41,7 @@ public final class TsReport {
   /** One row of the headline table: a method at one p, over seeds. */
   public record Row(String method, Double p, int seeds, Stat forgetTrained, Stat retainTrained, Stat forgetAblated,
       Stat retainAblated, Stat forgetFinal, Stat retainFinal, Stat forgetBefore, Stat minForgetAfterAttack,
-      Stat unlearning, Stat robustUnlearning) {}
+      Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal) {}
 
   public record Criterion(String name, String measured, Boolean pass) {}
 
@@ -60,7 +60,7 @@ public final class TsReport {
     Summary summary = new Summary("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
         criteria, results);
 
-    CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain");
+    CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens");
     for (MethodResult r : results) {
       addLoss(losses, r, "trained", r.trained());
       addLoss(losses, r, "ablated", r.ablated());
@@ -85,7 +85,8 @@ public final class TsReport {
         .append("(ERA/control) and equals 'trained' otherwise; 'min F attack' is the minimum over attack steps of the ")
         .append("repetition-averaged forget loss when fine-tuning on ").append(s.attackStories).append(" forget stories for ")
         .append(s.attackSteps).append(" steps. Unlearning = F final − F before (ERA: pre-ablation; filter/RMU: base); ")
-        .append("robust = min F attack − F before.\n\n");
+        .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
+        .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
     md.append(headline.toMarkdown()).append("\n## Criteria\n\n");
     for (Criterion c : criteria) {
       md.append("- ").append(c.pass() == null ? "n/a" : c.pass() ? "PASS" : "FAIL").append(" — ").append(c.name()).append(": ")
@@ -111,7 +112,7 @@ public final class TsReport {
   }
 
   private static void addLoss(CsvTable t, MethodResult r, String stage, Losses l) {
-    if (l != null) t.addRow(r.seed(), r.method(), r.p(), stage, l.forget(), l.retain());
+    if (l != null) t.addRow(r.seed(), r.method(), r.p(), stage, l.forget(), l.retain(), l.forgetTopicTokens());
   }
 
   static List<Row> table(List<MethodResult> results) {
@@ -126,7 +127,9 @@ public final class TsReport {
           stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().retain()),
           stat(g, r -> r.fin().forget()), stat(g, r -> r.fin().retain()), stat(g, MethodResult::forgetBefore),
           stat(g, MethodResult::attackMin), stat(g, r -> r.fin().forget() - r.forgetBefore()),
-          stat(g, r -> r.attackMin() - r.forgetBefore())));
+          stat(g, r -> r.attackMin() - r.forgetBefore()), stat(g, r -> r.trained().forgetTopicTokens()),
+          stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().forgetTopicTokens()),
+          stat(g, r -> r.fin().forgetTopicTokens())));
     }
     return rows;
   }
@@ -139,11 +142,12 @@ public final class TsReport {
 
   static CsvTable headline(List<Row> table) {
     CsvTable t = CsvTable.withColumns("method", "p", "seeds", "F trained", "R trained", "F ablated", "R ablated", "F final",
-        "R final", "min F attack", "unlearning", "robust unlearning");
+        "R final", "min F attack", "unlearning", "robust unlearning", "Ftopic trained", "Ftopic ablated", "Ftopic final");
     for (Row r : table) {
       t.addRow(r.method(), r.p() == null ? "-" : r.p().toString(), r.seeds(), r.forgetTrained().toString(), r.retainTrained().toString(),
           r.forgetAblated().toString(), r.retainAblated().toString(), r.forgetFinal().toString(), r.retainFinal().toString(),
-          r.minForgetAfterAttack().toString(), r.unlearning().toString(), r.robustUnlearning().toString());
+          r.minForgetAfterAttack().toString(), r.unlearning().toString(), r.robustUnlearning().toString(),
+          r.topicTrained().toString(), r.topicAblated().toString(), r.topicFinal().toString());
     }
     return t;
   }

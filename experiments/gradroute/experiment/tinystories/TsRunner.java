@@ -52,8 +52,11 @@ public final class TsRunner {
   static final String[] PROBE_WORDS = {"tree", "trees", "forest", "owl", "squirrel", "acorns", "moss", "leaves", "shadows",
       "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
 
-  /** Forget and retain validation loss of one model. */
-  public record Losses(double forget, double retain) {}
+  /**
+   * Forget and retain validation loss of one model, and the forget stories' loss on their
+   * forest-specific target tokens only (w(v) < 0.5 by true-label token frequencies).
+   */
+  public record Losses(double forget, double retain, double forgetTopicTokens) {}
 
   /** Everything measured for one method at one p and seed. */
   public record MethodResult(
@@ -380,6 +383,27 @@ public final class TsRunner {
     return Coherence.tune(model, batch, selection::loss, s.coherenceSteps, AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
   }
 
+  private boolean[] topicTokens;
+
+  /** Tokens whose weight from true labels over the training stream is below 0.5 (the forget topic's own words). */
+  boolean[] topicTokens() {
+    if (topicTokens == null) {
+      List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
+      for (int i = 0; i < data.streamSize; i++) {
+        long[] seq = data.train.get(i);
+        int[] body = new int[seq.length - 1];
+        for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
+        (data.trainForget[i] ? forget : retain).add(body);
+      }
+      TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
+      topicTokens = new boolean[data.tokenizer.vocabSize()];
+      int n = 0;
+      for (int v = 0; v < topicTokens.length; v++) if (topicTokens[v] = w.weight(v) < 0.5f) n++;
+      log.info("{} forest-topic tokens (w < 0.5 by true labels)", n);
+    }
+    return topicTokens;
+  }
+
   private LmEval forgetEval;
   private LmEval retainEval;
 
@@ -388,7 +412,7 @@ public final class TsRunner {
       forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
       retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
     }
-    return new Losses(forgetEval.loss(model), retainEval.loss(model));
+    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()));
   }
 
   private record Attack(int[] steps, double[] forget, double min, double seconds) {

@@ -7,6 +7,19 @@ import java.util.List;
 /**
  * Every setting of a TinyStories ERA run; {@link #demo()} is spec §6's 2-core CPU demo. Public
  * fields so that the CLI can override them one by one; written as the run's config.json.
+ *
+ * <p>Calibrated deviations from the spec (measured on the synthetic corpus, seed 0; see the
+ * report of issue 5):
+ * <ul>
+ *   <li>700 steps (spec: 800–1,200): ~0.11–0.125 s per step on the shared 2-core box, so about
+ *       80–90 s per model and under 15 minutes for all methods of one seed;
+ *   <li>L1 1e-3 on the <i>added</i> units only (spec: 1e-4 on every unit of the routed layers;
+ *       {@code --l1-scope all --l1 1e-4} restores it). With the spec's L1 the 16 added units of
+ *       this 64-wide model become ordinary neurons: the control's ablation raised forget and
+ *       retain loss by 0.12 and 0.11; with 1e-3 on the added units, by 0.006–0.02;
+ *   <li>RMU lr 5e-3, alpha 20, 250 steps (spec recipe: 5e-4, 200, 500 steps at paper scale): the
+ *       recipe at 100–200 steps left the forget loss unchanged (+0.001) in this model.
+ * </ul>
  */
 public final class TsSettings {
   /** A real TinyStories file (plain text / JSON / JSON lines), or null for the synthetic corpus. */
@@ -33,13 +46,13 @@ public final class TsSettings {
   /** Gate on the original units at fully routed positions (spec: −0.75). */
   public double alphaOriginal = -0.75;
   /** L1 coefficient on the routed layers' MLP activations. */
-  public double l1 = 1e-4;
+  public double l1 = 1e-3;
   /** L1 on the added units only (false: on every unit of the routed layers, as the spec does). */
-  public boolean l1AddedOnly;
+  public boolean l1AddedOnly = true;
   /** Gate on the added units at positions that are not routed (spec: 1; core.md's usual default: 0). */
   public double offTargetExpanded = 1.0;
   public int batch = 32;
-  public int steps = 800;
+  public int steps = 700;
   public double peakLr = 1e-3;
   public double minLr = 1e-4;
   public int warmup = 50;
@@ -60,13 +73,13 @@ public final class TsSettings {
   public int attackEvalEvery = 2;
   public int attackRepetitions = 2;
   public double attackLr = 1e-4;
-  public int rmuSteps = 100;
+  public int rmuSteps = 250;
   public int rmuBatch = 32;
-  public double rmuAlpha = 200;
+  public double rmuAlpha = 20;
   /** RMU steering norm; 0 = {@link #rmuCoeffScale} × the base model's mean residual norm. */
   public double rmuCoeff;
   public double rmuCoeffScale = 4;
-  public double rmuLr = 5e-4;
+  public double rmuLr = 5e-3;
   public int evalBatch = 128;
   public String prompt = "Once upon a time, Timmy went to the forest";
   public int generateTokens = 40;
@@ -106,7 +119,7 @@ public final class TsSettings {
     s.attackStories = 32;
     s.attackSteps = 6;
     s.attackRepetitions = 1;
-    s.rmuSteps = 20;
+    s.rmuSteps = 40;
     s.rmuBatch = 16;
     s.evalBatch = 64;
     s.generateTokens = 20;
