@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DataCommand.class,
       gradroute.experiment.MnistExperiment.class,
+      gradroute.experiment.TinyStoriesExperiment.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,299 @@
+package gradroute.experiment.tinystories;
+
+import gradroute.experiment.tinystories.TsRunner.Losses;
+import gradroute.experiment.tinystories.TsRunner.MethodResult;
+import gradroute.report.AtomicFiles;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.report.Plots;
+import gradroute.report.RunDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/** Tables, plots, the pass/fail criteria and summary.json of a TinyStories run. */
+public final class TsReport {
+  /** Mean and sample standard deviation over seeds (sd 0 for one seed). */
+  public record Stat(double mean, double sd, int n) {
+    static Stat of(List<Double> xs) {
+      List<Double> v = xs.stream().filter(x -> x != null && Double.isFinite(x)).toList();
+      if (v.isEmpty()) return new Stat(Double.NaN, Double.NaN, 0);
+      double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double ss = 0;
+      for (double x : v) ss += (x - m) * (x - m);
+      return new Stat(m, v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0, v.size());
+    }
+
+    @Override
+    public String toString() {
+      if (n == 0) return "-";
+      return n > 1 ? String.format(Locale.ROOT, "%.3f ± %.3f", mean, sd) : String.format(Locale.ROOT, "%.3f", mean);
+    }
+  }
+
+  /** One row of the headline table: a method at one p, over seeds. */
+  public record Row(String method, Double p, int seeds, Stat forgetTrained, Stat retainTrained, Stat forgetAblated,
+      Stat retainAblated, Stat forgetFinal, Stat retainFinal, Stat forgetBefore, Stat minForgetAfterAttack,
+      Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal) {}
+
+  public record Criterion(String name, String measured, Boolean pass) {}
+
+  public record Summary(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
+      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, List<Criterion> criteria,
+      List<MethodResult> results) {}
+
+  private TsReport() {}
+
+  public static Summary write(RunDirectory run, TsSettings s, String data, String device, List<MethodResult> results,
+      double wallSeconds) throws IOException {
+    List<Row> table = table(results);
+    List<Criterion> criteria = criteria(table);
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds.size(), Double::sum);
+    Summary summary = new Summary("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
+        criteria, results);
+
+    CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens");
+    for (MethodResult r : results) {
+      addLoss(losses, r, "trained", r.trained());
+      addLoss(losses, r, "ablated", r.ablated());
+      addLoss(losses, r, "coherence", r.coherent());
+      addLoss(losses, r, "final", r.fin());
+    }
+    losses.write(run.path("losses.csv"));
+
+    CsvTable attack = CsvTable.withColumns("seed", "method", "p", "step", "forget");
+    for (MethodResult r : results) {
+      if (r.attackSteps() == null) continue;
+      for (int i = 0; i < r.attackSteps().length; i++) attack.addRow(r.seed(), r.method(), r.p(), r.attackSteps()[i], r.attackForget()[i]);
+    }
+    attack.write(run.path("attack.csv"));
+
+    CsvTable headline = headline(table);
+    headline.write(run.path("headline.csv"));
+    StringBuilder md = new StringBuilder();
+    md.append("# TinyStories unlearning: ").append(run.runName()).append("\n\n").append(data).append("\n\n");
+    md.append("Seeds ").append(s.seeds).append("; mean ± sd over seeds. F = forget validation loss, R = retain validation loss. ")
+        .append("'trained' is before ablation (ERA/control) or the trained/unlearned model; 'final' is after coherence tuning ")
+        .append("(ERA/control) and equals 'trained' otherwise; 'min F attack' is the minimum over attack steps of the ")
+        .append("repetition-averaged forget loss when fine-tuning on ").append(s.attackStories).append(" forget stories for ")
+        .append(s.attackSteps).append(" steps. Unlearning = F final − F before (ERA: pre-ablation; filter/RMU: base); ")
+        .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
+        .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
+    md.append(headline.toMarkdown()).append("\n## Criteria\n\n");
+    for (Criterion c : criteria) {
+      md.append("- ").append(c.pass() == null ? "n/a" : c.pass() ? "PASS" : "FAIL").append(" — ").append(c.name()).append(": ")
+          .append(c.measured()).append('\n');
+    }
+    AtomicFiles.writeString(run.path("headline.md"), md.toString());
+
+    StringBuilder gen = new StringBuilder("# Generations\n\nPrompt: \"" + s.prompt + "\"\n");
+    for (MethodResult r : results) {
+      if (r.generations() == null) continue;
+      gen.append("\n## seed ").append(r.seed()).append(", ").append(label(r.method(), r.p())).append("\n\n");
+      r.generations().forEach((k, v) -> gen.append("- **").append(k).append("**: ").append(v.replace("\n", " ")).append('\n'));
+    }
+    AtomicFiles.writeString(run.path("generations.md"), gen.toString());
+
+    plots(run, s, results, table);
+    Json.write(run.path("summary.json"), summary);
+    return summary;
+  }
+
+  static String label(String method, Double p) {
+    return p == null ? method : method + " p=" + p;
+  }
+
+  private static void addLoss(CsvTable t, MethodResult r, String stage, Losses l) {
+    if (l != null) t.addRow(r.seed(), r.method(), r.p(), stage, l.forget(), l.retain(), l.forgetTopicTokens());
+  }
+
+  static List<Row> table(List<MethodResult> results) {
+    Map<String, List<MethodResult>> groups = new LinkedHashMap<>();
+    for (MethodResult r : results) groups.computeIfAbsent(label(r.method(), r.p()), k -> new ArrayList<>()).add(r);
+    List<Row> rows = new ArrayList<>();
+    for (List<MethodResult> g : groups.values()) {
+      MethodResult first = g.get(0);
+      rows.add(new Row(first.method(), first.p(), g.size(),
+          stat(g, r -> r.trained().forget()), stat(g, r -> r.trained().retain()),
+          stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().forget()),
+          stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().retain()),
+          stat(g, r -> r.fin().forget()), stat(g, r -> r.fin().retain()), stat(g, MethodResult::forgetBefore),
+          stat(g, MethodResult::attackMin), stat(g, r -> r.fin().forget() - r.forgetBefore()),
+          stat(g, r -> r.attackMin() - r.forgetBefore()), stat(g, r -> r.trained().forgetTopicTokens()),
+          stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().forgetTopicTokens()),
+          stat(g, r -> r.fin().forgetTopicTokens())));
+    }
+    return rows;
+  }
+
+  private static Stat stat(List<MethodResult> g, ToDoubleFunction<MethodResult> f) {
+    List<Double> xs = new ArrayList<>();
+    for (MethodResult r : g) xs.add(f.applyAsDouble(r));
+    return Stat.of(xs);
+  }
+
+  static CsvTable headline(List<Row> table) {
+    CsvTable t = CsvTable.withColumns("method", "p", "seeds", "F trained", "R trained", "F ablated", "R ablated", "F final",
+        "R final", "min F attack", "unlearning", "robust unlearning", "Ftopic trained", "Ftopic ablated", "Ftopic final");
+    for (Row r : table) {
+      t.addRow(r.method(), r.p() == null ? "-" : r.p().toString(), r.seeds(), r.forgetTrained().toString(), r.retainTrained().toString(),
+          r.forgetAblated().toString(), r.retainAblated().toString(), r.forgetFinal().toString(), r.retainFinal().toString(),
+          r.minForgetAfterAttack().toString(), r.unlearning().toString(), r.robustUnlearning().toString(),
+          r.topicTrained().toString(), r.topicAblated().toString(), r.topicFinal().toString());
+    }
+    return t;
+  }
+
+  private static Row find(List<Row> table, String method, Double p) {
+    for (Row r : table) if (r.method().equals(method) && Objects.equals(r.p(), p)) return r;
+    return null;
+  }
+
+  static List<Criterion> criteria(List<Row> table) {
+    List<Criterion> out = new ArrayList<>();
+    Row control = find(table, "control", null);
+    if (control != null) {
+      double df = control.forgetAblated().mean() - control.forgetTrained().mean();
+      double dr = control.retainAblated().mean() - control.retainTrained().mean();
+      out.add(new Criterion("control: ablation moves forget and retain loss by <= 0.02",
+          String.format(Locale.ROOT, "ΔF = %+.4f, ΔR = %+.4f", df, dr), Math.abs(df) <= 0.02 && Math.abs(dr) <= 0.02));
+    } else {
+      out.add(new Criterion("control: ablation moves forget and retain loss by <= 0.02", "control not run", null));
+    }
+    Row era1 = find(table, "era", 1.0);
+    if (era1 != null) {
+      double df = era1.forgetAblated().mean() - era1.forgetTrained().mean();
+      double dr = era1.retainAblated().mean() - era1.retainTrained().mean();
+      out.add(new Criterion("ERA p=1: ablation raises forget loss >= 3x more than retain loss",
+          String.format(Locale.ROOT, "ΔF = %+.4f, ΔR = %+.4f, ratio %.2f", df, dr, df / Math.max(dr, 1e-9)), df > 0 && df >= 3 * dr));
+      double rf = era1.retainFinal().mean() - era1.retainTrained().mean();
+      double ff = era1.forgetFinal().mean() - era1.forgetTrained().mean();
+      boolean recovers = rf <= 0.5 * dr || rf <= 0.02;
+      boolean stays = ff >= 0.5 * df && ff > 0;
+      out.add(new Criterion("ERA p=1: after coherence retain recovers (R rise at most half of ablation's) while forget stays high "
+          + "(at least half of the ablation rise)",
+          String.format(Locale.ROOT, "R final − R trained = %+.4f (ablated %+.4f), F final − F trained = %+.4f (ablated %+.4f)", rf, dr, ff, df),
+          df > 0 && recovers && stays));
+    } else {
+      out.add(new Criterion("ERA p=1: ablation and coherence", "ERA at p=1 not run", null));
+    }
+    Row eraHalf = find(table, "era", 0.5), filterHalf = find(table, "filter", 0.5);
+    if (eraHalf != null && filterHalf != null) {
+      double e = eraHalf.minForgetAfterAttack().mean(), f = filterHalf.minForgetAfterAttack().mean();
+      out.add(new Criterion("p=0.5: ERA's min forget loss after the retraining attack is above data filtering's",
+          String.format(Locale.ROOT, "ERA %.4f vs filter %.4f (difference %+.4f)", e, f, e - f), e > f));
+    } else {
+      out.add(new Criterion("p=0.5: ERA vs filter after retraining", "ERA or filter at p=0.5 not run", null));
+    }
+    Row era1b = find(table, "era", 1.0), filter1 = find(table, "filter", 1.0);
+    if (era1b != null && filter1 != null) {
+      double e = era1b.minForgetAfterAttack().mean(), f = filter1.minForgetAfterAttack().mean();
+      out.add(new Criterion("p=1 (spec, informational): filter's min forget after attack >= ERA's",
+          String.format(Locale.ROOT, "filter %.4f vs ERA %.4f", f, e), f >= e));
+    }
+    for (double p : new double[] {0.5, 1.0}) {
+      Row e = find(table, "era", p), f = find(table, "filter", p);
+      if (e != null && f != null) {
+        out.add(new Criterion("p=" + p + " (spec, informational): ERA's retain loss is above filter's (alignment tax)",
+            String.format(Locale.ROOT, "ERA %.4f vs filter %.4f", e.retainFinal().mean(), f.retainFinal().mean()),
+            e.retainFinal().mean() > f.retainFinal().mean()));
+      }
+    }
+    for (Row r : table) {
+      if (r.method().equals("rmu")) {
+        out.add(new Criterion("RMU p=" + r.p() + " (reported)", String.format(Locale.ROOT,
+            "F %.4f (base %.4f), R %.4f, min F after attack %.4f", r.forgetFinal().mean(), r.forgetBefore().mean(),
+            r.retainFinal().mean(), r.minForgetAfterAttack().mean()), null));
+      }
+    }
+    return out;
+  }
+
+  private static void plots(RunDirectory run, TsSettings s, List<MethodResult> results, List<Row> table) throws IOException {
+    // training loss (first seed)
+    long seed0 = s.seeds.get(0);
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    for (MethodResult r : results) {
+      if (r.seed() != seed0 || r.method().equals("rmu")) continue;
+      Path csv = run.path("training/" + TsRunner.key(r.seed(), r.method(), r.p()) + ".csv");
+      double[][] xy = readCurve(csv);
+      if (xy != null && xy[0].length > 1) curves.put(label(r.method(), r.p()), xy);
+    }
+    if (!curves.isEmpty()) {
+      Plots.lineChart("Training cross-entropy (seed " + seed0 + ")", "step", "train CE (nats/token)", curves,
+          run.path("plots/training_loss.png"));
+    }
+    // retraining attack: forget loss vs attack step, mean ± sd over seeds
+    Map<String, double[][]> attack = new LinkedHashMap<>();
+    for (String method : List.of("era", "filter", "rmu", "base")) {
+      for (Double p : pValues(results, method)) {
+        List<MethodResult> g = results.stream()
+            .filter(r -> r.method().equals(method) && Objects.equals(r.p(), p) && r.attackSteps() != null).toList();
+        if (g.isEmpty()) continue;
+        int[] steps = g.get(0).attackSteps();
+        double[][] xy = new double[3][steps.length];
+        for (int i = 0; i < steps.length; i++) {
+          List<Double> v = new ArrayList<>();
+          for (MethodResult r : g) if (r.attackForget().length > i) v.add(r.attackForget()[i]);
+          Stat st = Stat.of(v);
+          xy[0][i] = steps[i];
+          xy[1][i] = st.mean();
+          xy[2][i] = st.sd();
+        }
+        attack.put(label(method, p), xy);
+      }
+    }
+    if (!attack.isEmpty()) {
+      Plots.lineChart("Retraining attack: " + s.attackStories + " forget stories, lr " + s.attackLr, "attack step",
+          "forget validation loss", attack, run.path("plots/retraining_attack.png"));
+    }
+    // forget / retain loss per stage for ERA and control
+    List<String> cats = new ArrayList<>();
+    Map<String, double[]> bars = new LinkedHashMap<>();
+    List<double[]> fv = new ArrayList<>();
+    for (Row r : table) {
+      cats.add(label(r.method(), r.p()));
+      fv.add(new double[] {r.forgetFinal().mean() - r.forgetBefore().mean(), r.minForgetAfterAttack().mean() - r.forgetBefore().mean(),
+          r.retainFinal().mean()});
+    }
+    String[] names = {"unlearning (F final − F before)", "robust unlearning (min F attack − F before)", "retain loss (R final)"};
+    for (int k = 0; k < names.length; k++) {
+      double[] v = new double[cats.size()];
+      for (int i = 0; i < v.length; i++) v[i] = Double.isFinite(fv.get(i)[k]) ? fv.get(i)[k] : 0;
+      bars.put(names[k], v);
+    }
+    if (!cats.isEmpty()) {
+      Plots.groupedBarChart("Unlearning per method (mean over seeds)", "method", "nats", cats, bars, run.path("plots/unlearning.png"));
+    }
+  }
+
+  private static List<Double> pValues(List<MethodResult> results, String method) {
+    List<Double> ps = new ArrayList<>();
+    for (MethodResult r : results) if (r.method().equals(method) && !ps.contains(r.p())) ps.add(r.p());
+    return ps;
+  }
+
+  private static double[][] readCurve(Path csv) throws IOException {
+    if (!Files.exists(csv)) return null;
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.size() < 2) return null;
+    List<String> header = List.of(lines.get(0).split(","));
+    int step = header.indexOf("step"), ce = header.indexOf("ce");
+    if (step < 0 || ce < 0) return null;
+    double[][] xy = new double[2][lines.size() - 1];
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",", -1);
+      xy[0][i - 1] = Double.parseDouble(f[step]);
+      xy[1][i - 1] = f[ce].isEmpty() ? Double.NaN : Double.parseDouble(f[ce]);
+    }
+    return xy;
+  }
+}

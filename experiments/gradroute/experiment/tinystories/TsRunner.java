@@ -1,0 +1,477 @@
+package gradroute.experiment.tinystories;
+
+import gradroute.model.AdamWConfig;
+import gradroute.model.Generation;
+import gradroute.model.Gpt;
+import gradroute.model.GptConfig;
+import gradroute.model.LmEval;
+import gradroute.model.LmTrainer;
+import gradroute.model.LrSchedule;
+import gradroute.model.TokenBatch;
+import gradroute.model.era.Coherence;
+import gradroute.model.era.EraRouting;
+import gradroute.model.era.Expansion;
+import gradroute.model.era.ExpansionSpec;
+import gradroute.model.unlearn.RetrainingAttack;
+import gradroute.model.unlearn.Rmu;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.report.RunDirectory;
+import gradroute.routing.SoftTokenRule;
+import gradroute.text.ForgetLabels;
+import gradroute.text.PartialOversight;
+import gradroute.text.TokenFrequencyWeights;
+import gradroute.train.Checkpoint;
+import gradroute.train.History;
+import gradroute.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.bytedeco.pytorch.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the TinyStories unlearning comparison for each seed: base, ERA and data filtering at each
+ * oversight level p, RMU from the base model, and the ERA control; evaluates forget/retain loss
+ * after training, ablation and coherence tuning, runs retraining attacks and generates text.
+ * Every finished method is stored under {@code stages/} so that {@code --resume} skips it.
+ */
+public final class TsRunner {
+  private static final Logger log = LoggerFactory.getLogger(TsRunner.class);
+  static final List<String> METHODS = List.of("base", "era", "filter", "rmu", "control");
+  static final String[] PROBE_WORDS = {"tree", "trees", "forest", "owl", "squirrel", "acorns", "moss", "leaves", "shadows",
+      "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
+
+  /**
+   * Forget and retain validation loss of one model, and the forget stories' loss on their
+   * forest-specific target tokens only (w(v) < 0.5 by true-label token frequencies).
+   */
+  public record Losses(double forget, double retain, double forgetTopicTokens) {}
+
+  /** Everything measured for one method at one p and seed. */
+  public record MethodResult(
+      long seed,
+      String method,
+      Double p,
+      int trainSteps,
+      double trainSeconds,
+      Losses trained,
+      Losses ablated,
+      Losses coherent,
+      Losses fin,
+      double forgetBefore,
+      Integer coherenceBestStep,
+      double[] coherenceSelection,
+      int[] attackSteps,
+      double[] attackForget,
+      double attackMin,
+      double attackSeconds,
+      Map<String, String> generations,
+      double seconds) {}
+
+  private final TsSettings s;
+  private final RunDirectory run;
+  private final Device device;
+  private final boolean resume;
+  private final Set<String> methods;
+  private TsData data;
+  private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
+  private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
+
+  public TsRunner(TsSettings settings, RunDirectory run, Device device, boolean resume) {
+    this.s = settings;
+    this.run = run;
+    this.device = device;
+    this.resume = resume;
+    this.methods = methodSet(settings.methods);
+  }
+
+  static Set<String> methodSet(List<String> names) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String n : names) {
+      String m = n.trim().toLowerCase(java.util.Locale.ROOT);
+      if (m.equals("all")) out.addAll(METHODS);
+      else if (METHODS.contains(m)) out.add(m);
+      else throw new IllegalArgumentException("unknown method '" + n + "' (expected era, filter, rmu, control, base or all)");
+    }
+    if (out.contains("filter") || out.contains("rmu")) out.add("base"); // their reference, and RMU's start
+    return out;
+  }
+
+  public List<MethodResult> run() throws IOException {
+    long t0 = System.nanoTime();
+    data = TsData.load(s, run.path("tokenizer"));
+    log.info("{}; {} training stories, validation {} retain / {} forget, vocabulary {}", data.description, data.streamSize,
+        data.valRetain.size(), data.valForget.size(), data.tokenizer.vocabSize());
+    log.info("data ready in {} s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+    List<MethodResult> results = new ArrayList<>();
+    for (long seed : s.seeds) results.addAll(runSeed(seed));
+    for (Gpt m : baseModels.values()) m.close();
+    return results;
+  }
+
+  public TsData data() {
+    return data;
+  }
+
+  // --------------------------------------------------------------------------------------- seeds
+
+  private List<MethodResult> runSeed(long seed) throws IOException {
+    List<MethodResult> out = new ArrayList<>();
+    int n = data.train.size();
+    Map<Double, int[]> labels = new LinkedHashMap<>();
+    for (double p : s.oversight) labels.put(p, PartialOversight.labels(data.trainForget, p, seed));
+    int[] order = new int[data.streamSize];
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < data.streamSize; i++) idx.add(i);
+    Collections.shuffle(idx, new Random(seed));
+    for (int i = 0; i < order.length; i++) order[i] = idx.get(i);
+    int[] allRetain = new int[n];
+    Arrays.fill(allRetain, ForgetLabels.RETAIN);
+
+    if (methods.contains("base")) out.add(stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
+    for (double p : s.oversight) {
+      int[] lab = labels.get(p);
+      if (methods.contains("era")) out.add(stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
+      if (methods.contains("filter")) out.add(stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
+      if (methods.contains("rmu")) out.add(stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
+    }
+    if (methods.contains("control")) {
+      int[] lab = labels.values().iterator().next();
+      out.add(stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
+    }
+    Gpt base = baseModels.remove(seed);
+    if (base != null) base.close();
+    return out;
+  }
+
+  private interface StageBody {
+    MethodResult run() throws IOException;
+  }
+
+  static String key(long seed, String method, Double p) {
+    return "s" + seed + "-" + method + (p == null ? "" : "-p" + p);
+  }
+
+  private MethodResult stage(long seed, String method, Double p, StageBody body) throws IOException {
+    String key = key(seed, method, p);
+    Path file = run.path("stages/" + key + ".json");
+    if (resume && Files.exists(file)) {
+      MethodResult r = Json.read(file, MethodResult.class);
+      log.info("{}: done in an earlier run, skipped", key);
+      if (method.equals("base")) {
+        baseLosses.put(seed, r.fin());
+        if (methods.contains("rmu")) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
+      }
+      return r;
+    }
+    long t0 = System.nanoTime();
+    MethodResult r = body.run();
+    MethodResult timed = new MethodResult(r.seed(), r.method(), r.p(), r.trainSteps(), r.trainSeconds(), r.trained(), r.ablated(),
+        r.coherent(), r.fin(), r.forgetBefore(), r.coherenceBestStep(), r.coherenceSelection(), r.attackSteps(),
+        r.attackForget(), r.attackMin(), r.attackSeconds(), r.generations(), (System.nanoTime() - t0) / 1e9);
+    Json.write(file, timed);
+    log.info("{}: forget {} retain {} (trained {} / {}), min forget after attack {}, {} s", key, f4(r.fin().forget()),
+        f4(r.fin().retain()), f4(r.trained().forget()), f4(r.trained().retain()), f4(r.attackMin()), String.format("%.0f", timed.seconds()));
+    return timed;
+  }
+
+  // ---------------------------------------------------------------------------------- methods
+
+  GptConfig originalConfig() {
+    int[] widths = new int[s.nLayers];
+    Arrays.fill(widths, s.dMlp);
+    return new GptConfig(s.nLayers, s.dModel, s.nHeads, s.dHead, widths, data.tokenizer.vocabSize(), s.nCtx, s.attnScale,
+        1e-5, 0.8 / Math.sqrt(s.dModel));
+  }
+
+  private AdamWConfig trainOptimizer() {
+    return AdamWConfig.of(s.peakLr, s.beta1, s.beta2, s.weightDecay);
+  }
+
+  private LrSchedule schedule() {
+    return new LrSchedule(s.peakLr, s.minLr, s.warmup, s.steps);
+  }
+
+  private TokenBatch batchOf(List<Integer> storyIds) {
+    List<long[]> seqs = new ArrayList<>(storyIds.size());
+    for (int i : storyIds) seqs.add(data.train.get(i));
+    return new TokenBatch(seqs, s.nCtx + 1, data.bos);
+  }
+
+  /** Base (all stories) or data filtering (labelled forget stories dropped); same LR horizon. */
+  private MethodResult trainPlain(long seed, String method, Double p, int[] order, int[] labels) throws IOException {
+    List<Integer> kept = new ArrayList<>();
+    for (int i : order) if (labels[i] != ForgetLabels.FORGET) kept.add(i);
+    int steps = kept.size() / s.batch;
+    String key = key(seed, method, p);
+    Gpt model = Gpt.create(originalConfig(), device, seed);
+    LmTrainer trainer = new LmTrainer(model, trainOptimizer(), schedule(),
+        step -> new LmTrainer.Batch(batchOf(kept.subList((int) step * s.batch, (int) (step + 1) * s.batch)), null), null, null);
+    long t0 = System.nanoTime();
+    History h = new TrainingLoop(key, steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
+        .run(trainer, resume);
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    writeHistory(key, h);
+    model.save(run.path("models/" + key + ".pt"));
+    Losses trained = losses(model);
+    Map<String, String> gens = new LinkedHashMap<>();
+    generate(model, "trained", gens);
+    Attack a = attack(model, seed);
+    if (method.equals("base")) {
+      baseLosses.put(seed, trained);
+      baseModels.put(seed, model);
+    } else {
+      model.close();
+    }
+    double before = method.equals("base") ? trained.forget() : baseForget(seed);
+    return new MethodResult(seed, method, p, steps, trainSeconds, trained, null, null, trained, before, null, null, a.steps,
+        a.forget, a.min, a.seconds, gens, 0);
+  }
+
+  /** ERA (routing on) or its control (same expansion and L1, nothing routed). */
+  private MethodResult trainEra(long seed, double p, int[] order, int[] labels, boolean routing) throws IOException {
+    String method = routing ? "era" : "control";
+    Double pKey = routing ? p : null;
+    String key = key(seed, method, pKey);
+    GptConfig original = originalConfig();
+    Gpt big;
+    try (Gpt init = Gpt.create(original, device, seed)) {
+      // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
+      big = Expansion.expand(init, ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L));
+    }
+    EraRouting.Spec spec = new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly);
+    EraRouting era = new EraRouting(big, original, spec, routing);
+    SoftTokenRule weights = routing ? tokenWeights(seed, p, labels) : null;
+    LmTrainer trainer = new LmTrainer(big, trainOptimizer(), schedule(), step -> {
+      List<Integer> ids = new ArrayList<>(s.batch);
+      boolean[] routed = new boolean[s.batch];
+      for (int i = 0; i < s.batch; i++) {
+        int story = order[(int) step * s.batch + i];
+        ids.add(story);
+        routed[i] = labels[story] == ForgetLabels.FORGET;
+      }
+      return new LmTrainer.Batch(batchOf(ids), routed);
+    }, era, weights);
+    long t0 = System.nanoTime();
+    History h = new TrainingLoop(key, s.steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
+        .run(trainer, resume);
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    era.close();
+    writeHistory(key, h);
+    big.save(run.path("models/" + key + ".pt"));
+    Losses trained = losses(big);
+    Map<String, String> gens = new LinkedHashMap<>();
+    generate(big, "before ablation", gens);
+
+    Gpt ablated = Expansion.ablate(big, original);
+    big.close();
+    Losses afterAblation = losses(ablated);
+    generate(ablated, "after ablation", gens);
+
+    Coherence.Result coh = coherence(ablated, labels);
+    Losses coherent = losses(ablated);
+    generate(ablated, "after coherence", gens);
+    ablated.save(run.path("models/" + key + "-final.pt"));
+    Attack a = routing ? attack(ablated, seed) : Attack.NONE;
+    ablated.close();
+    return new MethodResult(seed, method, pKey, s.steps, trainSeconds, trained, afterAblation, coherent, coherent,
+        trained.forget(), coh.bestStep(), coh.selectionLosses(), a.steps, a.forget, a.min, a.seconds, gens, 0);
+  }
+
+  /** RMU from the base model of the seed; labelled forget stories as the forget set, the rest as retain. */
+  private MethodResult rmu(long seed, double p, int[] order, int[] labels) throws IOException {
+    Gpt base = baseModels.get(seed);
+    if (base == null) throw new IllegalStateException("RMU needs the base model of seed " + seed);
+    String key = key(seed, "rmu", p);
+    List<Integer> forget = new ArrayList<>(), retain = new ArrayList<>();
+    for (int i : order) (labels[i] == ForgetLabels.FORGET ? forget : retain).add(i);
+    if (forget.isEmpty()) throw new IllegalArgumentException("RMU at p = " + p + ": no labelled forget stories");
+    int layer = Arrays.stream(s.expandLayers).max().getAsInt() + 1;
+    layer = Math.min(layer, s.nLayers);
+    int[] trainLayers = new int[layer];
+    for (int l = 0; l < layer; l++) trainLayers[l] = l;
+    Gpt model = base.copy();
+    int b = s.rmuBatch;
+    TokenBatch probe = batchOf(retain.subList(0, Math.min(b, retain.size())));
+    double norm = Rmu.residualNorm(base, probe, layer);
+    double coeff = s.rmuCoeff > 0 ? s.rmuCoeff : s.rmuCoeffScale * norm;
+    Rmu.Spec spec = new Rmu.Spec(layer, trainLayers, coeff, s.rmuAlpha, s.rmuSteps, AdamWConfig.of(s.rmuLr, 0.9, 0.999, 0.01));
+    log.info("{}: {} (mean residual norm entering block {}: {})", key, spec, layer, f4(norm));
+    long t0 = System.nanoTime();
+    Map<String, double[]> h = Rmu.run(model, step -> batchOf(cycle(forget, (int) step, b)), step -> batchOf(cycle(retain, (int) step, b)),
+        spec, seed);
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    CsvTable t = CsvTable.withColumns("step", "loss", "forget_loss", "retain_loss");
+    for (int i = 0; i < s.rmuSteps; i++) t.addRow(i, h.get("loss")[i], h.get("forget_loss")[i], h.get("retain_loss")[i]);
+    t.write(run.path("training/" + key + ".csv"));
+    model.save(run.path("models/" + key + ".pt"));
+    Losses fin = losses(model);
+    Map<String, String> gens = new LinkedHashMap<>();
+    generate(model, "after RMU", gens);
+    Attack a = attack(model, seed);
+    model.close();
+    return new MethodResult(seed, "rmu", p, s.rmuSteps, trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
+        null, a.steps, a.forget, a.min, a.seconds, gens, 0);
+  }
+
+  private static List<Integer> cycle(List<Integer> pool, int step, int b) {
+    List<Integer> out = new ArrayList<>(b);
+    for (int i = 0; i < b; i++) out.add(pool.get((int) (((long) step * b + i) % pool.size())));
+    return out;
+  }
+
+  private double baseForget(long seed) {
+    Losses b = baseLosses.get(seed);
+    return b == null ? Double.NaN : b.forget();
+  }
+
+  // ------------------------------------------------------------------------------- pieces
+
+  /**
+   * Token weights from labelled forget vs labelled retain training stories (a strict port: the
+   * reference counts every true forget story, an oracle leak under partial oversight).
+   */
+  SoftTokenRule tokenWeights(long seed, double p, int[] labels) throws IOException {
+    List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
+    for (int i = 0; i < data.streamSize; i++) {
+      long[] seq = data.train.get(i);
+      int[] body = new int[seq.length - 1];
+      for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
+      if (labels[i] == ForgetLabels.FORGET) {
+        if (forget.size() < s.frequencyStories) forget.add(body);
+      } else if (retain.size() < s.frequencyStories) {
+        retain.add(body);
+      }
+    }
+    TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
+    if (seed == s.seeds.get(0)) {
+      CsvTable t = CsvTable.withColumns("word", "token", "ratio", "weight", "original_dims_gate");
+      for (String word : PROBE_WORDS) {
+        try {
+          int id = TsData.singleToken(data.tokenizer, word);
+          t.addRow(word, id, w.ratio(id), (double) w.weight(id), (double) w.originalDimsGate(id, (float) s.alphaOriginal));
+        } catch (IllegalArgumentException e) {
+          log.debug("token weight table: {}", e.getMessage());
+        }
+      }
+      t.write(run.path("token_weights_p" + p + ".csv"));
+    }
+    return new SoftTokenRule(w.weights());
+  }
+
+  private Coherence.Result coherence(Gpt model, int[] labels) {
+    List<long[]> tune = new ArrayList<>(), select = new ArrayList<>();
+    for (int i = data.streamSize; i < data.train.size(); i++) {
+      if (labels[i] == ForgetLabels.FORGET) continue;
+      if (tune.size() < s.coherenceStories) tune.add(data.train.get(i));
+      else if (select.size() < s.coherenceSelectionStories) select.add(data.train.get(i));
+    }
+    if (tune.isEmpty() || select.isEmpty()) throw new IllegalStateException("no retain stories left for the coherence fine-tune");
+    LmEval selection = new LmEval(select, s.evalBatch, s.nCtx + 1, data.bos);
+    TokenBatch batch = new TokenBatch(tune, s.nCtx + 1, data.bos);
+    return Coherence.tune(model, batch, selection::loss, s.coherenceSteps, AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
+  }
+
+  private boolean[] topicTokens;
+
+  /** Tokens whose weight from true labels over the training stream is below 0.5 (the forget topic's own words). */
+  boolean[] topicTokens() {
+    if (topicTokens == null) {
+      List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
+      for (int i = 0; i < data.streamSize; i++) {
+        long[] seq = data.train.get(i);
+        int[] body = new int[seq.length - 1];
+        for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
+        (data.trainForget[i] ? forget : retain).add(body);
+      }
+      TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
+      topicTokens = new boolean[data.tokenizer.vocabSize()];
+      int n = 0;
+      for (int v = 0; v < topicTokens.length; v++) if (topicTokens[v] = w.weight(v) < 0.5f) n++;
+      log.info("{} forest-topic tokens (w < 0.5 by true labels)", n);
+    }
+    return topicTokens;
+  }
+
+  private LmEval forgetEval;
+  private LmEval retainEval;
+
+  Losses losses(Gpt model) {
+    if (forgetEval == null) {
+      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
+      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
+    }
+    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()));
+  }
+
+  private record Attack(int[] steps, double[] forget, double min, double seconds) {
+    static final Attack NONE = new Attack(null, null, Double.NaN, 0);
+  }
+
+  /** Retraining attacks averaged over repetitions, each with its own split of F_val. */
+  private Attack attack(Gpt model, long seed) {
+    long t0 = System.nanoTime();
+    RetrainingAttack.Spec spec = new RetrainingAttack.Spec(s.attackSteps, s.attackEvalEvery,
+        AdamWConfig.of(s.attackLr, s.beta1, s.beta2, 0.01), 0);
+    double[] sum = null;
+    int[] steps = null;
+    for (int rep = 0; rep < s.attackRepetitions; rep++) {
+      List<long[]> pool = new ArrayList<>(data.valForget);
+      Collections.shuffle(pool, new Random(seed * 7919 + rep));
+      TokenBatch attack = new TokenBatch(pool.subList(0, s.attackStories), s.nCtx + 1, data.bos);
+      LmEval test = new LmEval(pool.subList(s.attackStories, pool.size()), s.evalBatch, s.nCtx + 1, data.bos);
+      RetrainingAttack.Curve c = RetrainingAttack.run(model, attack, test::loss, spec);
+      if (sum == null) {
+        sum = new double[c.forgetLoss().length];
+        steps = c.steps();
+      }
+      for (int i = 0; i < sum.length; i++) sum[i] += c.forgetLoss()[i];
+    }
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= s.attackRepetitions;
+      min = Math.min(min, sum[i]);
+    }
+    return new Attack(steps, sum, min, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void generate(Gpt model, String label, Map<String, String> out) {
+    long[] prompt = data.prompt(s.prompt, s.nCtx);
+    long[] greedy = Generation.generate(model, prompt, s.generateTokens, Generation.Sampling.GREEDY, 0, data.bos);
+    long[] sampled = Generation.generate(model, prompt, s.generateTokens, Generation.Sampling.of(0.8, 20), 1, data.bos);
+    out.put(label + " (greedy)", s.prompt + decode(greedy));
+    out.put(label + " (T=0.8, top-20)", s.prompt + decode(sampled));
+  }
+
+  private String decode(long[] tokens) {
+    int n = tokens.length;
+    if (n > 0 && tokens[n - 1] == data.bos) n--;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) ids[i] = (int) tokens[i];
+    return data.tokenizer.decode(ids);
+  }
+
+  private void writeHistory(String key, History h) throws IOException {
+    CsvTable t = CsvTable.withColumns("step", "loss", "ce", "l1", "lr");
+    for (History.Row r : h.rows()) {
+      Map<String, Double> m = r.metrics();
+      t.addRow(r.step(), m.get("loss"), m.get("ce"), m.get("l1"), m.get("lr"));
+    }
+    t.write(run.path("training/" + key + ".csv"));
+  }
+
+  static String f4(double v) {
+    return String.format(java.util.Locale.ROOT, "%.4f", v);
+  }
+}

@@ -1,0 +1,464 @@
+package gradroute.model;
+
+import gradroute.report.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A GPT-style decoder in TransformerLens layout: token and learned position embeddings, pre-LN
+ * blocks of causal multi-head attention and a GELU MLP, a final LayerNorm and an unembedding that is
+ * not tied to the embedding.
+ *
+ * <p><b>Parameters</b> carry TransformerLens names and shapes, so that Expand and Ablate are slices
+ * along named dims: {@code embed.W_E [vocab, d_model]}, {@code pos_embed.W_pos [n_ctx, d_model]},
+ * per block {@code blocks.{i}.ln1.w/b}, {@code attn.W_Q/W_K/W_V [n_heads, d_model, d_head]},
+ * {@code attn.b_Q/b_K/b_V [n_heads, d_head]}, {@code attn.W_O [n_heads, d_head, d_model]}, {@code
+ * attn.b_O}, {@code ln2.w/b}, {@code mlp.W_in [d_model, d_mlp]}, {@code mlp.b_in}, {@code mlp.W_out
+ * [d_mlp, d_model]}, {@code mlp.b_out}; then {@code ln_final.w/b}, {@code unembed.W_U [d_model,
+ * vocab]}, {@code unembed.b_U}.
+ *
+ * <p><b>Hook points</b> ({@link #hooks()}), in forward order: {@code hook_embed}, {@code
+ * hook_pos_embed}, then per block {@code blocks.{i}.hook_resid_pre}, {@code attn.hook_q/hook_k/hook_v}
+ * {@code [batch, pos, head, d_head]}, {@code attn.hook_pattern [batch, head, query, key]}, {@code
+ * attn.hook_z [batch, pos, head, d_head]}, {@code hook_attn_out}, {@code hook_resid_mid}, {@code
+ * mlp.hook_pre}, {@code mlp.hook_post [batch, pos, d_mlp]} (after GELU), {@code hook_mlp_out},
+ * {@code hook_resid_post}; finally {@code ln_final.hook_normalized}.
+ *
+ * <p><b>Native memory.</b> Parameters are retained, so a model may be built inside a {@code
+ * PointerScope} and outlive it; {@link #close()} frees them. Forward temporaries belong to the
+ * caller's scope.
+ */
+public final class Gpt implements AutoCloseable {
+  private static final String CONFIG_KEY = "__gradroute_config__";
+  private static final String NAMES_KEY = "__gradroute_names__";
+
+  private final GptConfig config;
+  private final Device device;
+  private final LinkedHashMap<String, Tensor> params;
+  private final Hooks hooks;
+  private Tensor causal; // [n_ctx, n_ctx] bool, true above the diagonal
+  private boolean closed;
+
+  private Gpt(GptConfig config, Device device, LinkedHashMap<String, Tensor> params) {
+    this.config = config;
+    this.device = device == null ? new Device("cpu") : device;
+    this.params = params;
+    this.hooks = new Hooks(hookPoints(config));
+  }
+
+  /** A randomly initialised model on the CPU (deterministic in {@code seed}). */
+  public static Gpt create(GptConfig config, long seed) {
+    return create(config, null, seed);
+  }
+
+  /**
+   * A randomly initialised model: {@code W_*} ~ N(0, initStd²), biases 0, LayerNorm gains 1. The
+   * values come from a Java generator seeded with {@code seed}, so they are the same on every
+   * device and independent of libtorch's global RNG.
+   */
+  public static Gpt create(GptConfig config, Device device, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : parameterShapes(config).entrySet()) {
+      params.put(e.getKey(), makeParam(initialValues(e.getKey(), e.getValue(), config.initStd(), rng), e.getValue(), device));
+    }
+    return new Gpt(config, device, params);
+  }
+
+  /** A model whose parameters are all zero (a target to copy weights into). */
+  public static Gpt zeros(GptConfig config, Device device) {
+    LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : parameterShapes(config).entrySet()) {
+      params.put(e.getKey(), makeParam(new float[Math.toIntExact(numel(e.getValue()))], e.getValue(), device));
+    }
+    return new Gpt(config, device, params);
+  }
+
+  /** Parameter names and shapes of a configuration, in the model's order. */
+  public static LinkedHashMap<String, long[]> parameterShapes(GptConfig c) {
+    LinkedHashMap<String, long[]> s = new LinkedHashMap<>();
+    long d = c.dModel(), h = c.nHeads(), k = c.dHead();
+    s.put("embed.W_E", new long[] {c.vocab(), d});
+    s.put("pos_embed.W_pos", new long[] {c.nCtx(), d});
+    for (int l = 0; l < c.nLayers(); l++) {
+      String b = "blocks." + l + ".";
+      long m = c.dMlp(l);
+      s.put(b + "ln1.w", new long[] {d});
+      s.put(b + "ln1.b", new long[] {d});
+      s.put(b + "attn.W_Q", new long[] {h, d, k});
+      s.put(b + "attn.W_K", new long[] {h, d, k});
+      s.put(b + "attn.W_V", new long[] {h, d, k});
+      s.put(b + "attn.b_Q", new long[] {h, k});
+      s.put(b + "attn.b_K", new long[] {h, k});
+      s.put(b + "attn.b_V", new long[] {h, k});
+      s.put(b + "attn.W_O", new long[] {h, k, d});
+      s.put(b + "attn.b_O", new long[] {d});
+      s.put(b + "ln2.w", new long[] {d});
+      s.put(b + "ln2.b", new long[] {d});
+      s.put(b + "mlp.W_in", new long[] {d, m});
+      s.put(b + "mlp.b_in", new long[] {m});
+      s.put(b + "mlp.W_out", new long[] {m, d});
+      s.put(b + "mlp.b_out", new long[] {d});
+    }
+    s.put("ln_final.w", new long[] {d});
+    s.put("ln_final.b", new long[] {d});
+    s.put("unembed.W_U", new long[] {d, c.vocab()});
+    s.put("unembed.b_U", new long[] {c.vocab()});
+    return s;
+  }
+
+  /** Hook point names of a configuration, in forward order. */
+  public static List<String> hookPoints(GptConfig c) {
+    List<String> p = new ArrayList<>();
+    p.add("hook_embed");
+    p.add("hook_pos_embed");
+    for (int l = 0; l < c.nLayers(); l++) {
+      String b = "blocks." + l + ".";
+      for (String s : new String[] {"hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern",
+          "attn.hook_z", "hook_attn_out", "hook_resid_mid", "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out",
+          "hook_resid_post"}) {
+        p.add(b + s);
+      }
+    }
+    p.add("ln_final.hook_normalized");
+    return p;
+  }
+
+  /** Default init of one parameter: {@code W_*} ~ N(0, std²), LayerNorm gains ({@code .w}) 1, the rest 0. */
+  public static float[] initialValues(String name, long[] shape, double std, SplittableRandom rng) {
+    float[] v = new float[Math.toIntExact(numel(shape))];
+    String leaf = name.substring(name.lastIndexOf('.') + 1);
+    if (leaf.startsWith("W_")) {
+      for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
+    } else if (leaf.equals("w")) {
+      Arrays.fill(v, 1f);
+    }
+    return v;
+  }
+
+  private static Tensor makeParam(float[] values, long[] shape, Device device) {
+    Tensor t = Tensor.create(values, shape);
+    if (device != null && !device.is_cpu()) t = t.to(device, ScalarType.Float);
+    t.requires_grad_(true);
+    return t.retainReference();
+  }
+
+  static long numel(long[] shape) {
+    long n = 1;
+    for (long s : shape) n *= s;
+    return n;
+  }
+
+  public GptConfig config() {
+    return config;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public Hooks hooks() {
+    return hooks;
+  }
+
+  /** The parameters by name, in order (the tensors themselves, not copies). */
+  public Map<String, Tensor> parameters() {
+    checkOpen();
+    return Collections.unmodifiableMap(params);
+  }
+
+  public Tensor parameter(String name) {
+    checkOpen();
+    Tensor t = params.get(name);
+    if (t == null) throw new IllegalArgumentException("no parameter '" + name + "' (parameters look like " + params.keySet().stream().limit(4).toList() + ")");
+    return t;
+  }
+
+  /** The parameters whose names pass {@code filter}, for an optimiser. */
+  public TensorVector parameterVector(Predicate<String> filter) {
+    checkOpen();
+    List<Tensor> chosen = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : params.entrySet()) if (filter.test(e.getKey())) chosen.add(e.getValue());
+    if (chosen.isEmpty()) throw new IllegalArgumentException("no parameter matches the filter");
+    return new TensorVector(chosen.toArray(new Tensor[0]));
+  }
+
+  public TensorVector parameterVector() {
+    return parameterVector(n -> true);
+  }
+
+  /** Clears every parameter's gradient. */
+  public void zeroGrad() {
+    for (Tensor p : params.values()) {
+      Tensor g = p.grad();
+      if (g.defined()) p.mutable_grad().reset();
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- forward
+
+  /** Logits {@code [batch, pos, vocab]} of int64 tokens {@code [batch, pos]}. */
+  public Tensor forward(Tensor tokens) {
+    return run(tokens, config.nLayers(), true);
+  }
+
+  /**
+   * The residual stream entering block {@code layer} ({@code blocks.{layer}.hook_resid_pre}), or
+   * with {@code layer == nLayers} the stream before the final LayerNorm. Blocks from {@code layer}
+   * on are not run (TransformerLens' {@code stop_at_layer}).
+   */
+  public Tensor residualBefore(Tensor tokens, int layer) {
+    if (layer < 0 || layer > config.nLayers()) {
+      throw new IllegalArgumentException("layer must be in 0.." + config.nLayers() + ", got " + layer);
+    }
+    return run(tokens, layer, false);
+  }
+
+  private Tensor run(Tensor tokens, int stopAt, boolean logits) {
+    checkOpen();
+    if (tokens.dim() != 2) {
+      throw new IllegalArgumentException("tokens must be [batch, pos], got shape " + Arrays.toString(tokens.shape()));
+    }
+    long batch = tokens.size(0), len = tokens.size(1);
+    if (len < 1 || len > config.nCtx()) {
+      throw new IllegalArgumentException("sequence length " + len + " is outside 1.." + config.nCtx() + " (n_ctx)");
+    }
+    if (tokens.scalar_type().intern() != ScalarType.Long) tokens = tokens.to(ScalarType.Long);
+    if (!tokens.device().equals(device)) tokens = tokens.to(device, ScalarType.Long);
+    long d = config.dModel();
+
+    Tensor embed = hooks.fire("hook_embed", torch.embedding(params.get("embed.W_E"), tokens));
+    Tensor pos = params.get("pos_embed.W_pos").narrow(0, 0, len).unsqueeze(0).expand(batch, len, d);
+    pos = hooks.fire("hook_pos_embed", pos);
+    Tensor resid = embed.add(pos);
+    for (int l = 0; l < stopAt; l++) resid = block(l, resid, batch, len);
+    if (!logits) return stopAt < config.nLayers() ? hooks.fire("blocks." + stopAt + ".hook_resid_pre", resid) : resid;
+    Tensor normed = hooks.fire("ln_final.hook_normalized", layerNorm(resid, "ln_final."));
+    return normed.matmul(params.get("unembed.W_U")).add(params.get("unembed.b_U"));
+  }
+
+  private Tensor block(int l, Tensor resid, long batch, long len) {
+    String b = "blocks." + l + ".";
+    long h = config.nHeads(), k = config.dHead(), d = config.dModel();
+    resid = hooks.fire(b + "hook_resid_pre", resid);
+
+    Tensor x = layerNorm(resid, b + "ln1.");
+    Tensor q = hooks.fire(b + "attn.hook_q", headProjection(x, b, "Q", batch, len));
+    Tensor kk = hooks.fire(b + "attn.hook_k", headProjection(x, b, "K", batch, len));
+    Tensor v = hooks.fire(b + "attn.hook_v", headProjection(x, b, "V", batch, len));
+    Tensor scores = q.permute(0, 2, 1, 3).matmul(kk.permute(0, 2, 3, 1)); // [B, H, Tq, Tk]
+    if (config.attnScale()) scores = scores.mul(new Scalar(1.0 / Math.sqrt(k)));
+    scores = scores.masked_fill(causalMask(len), new Scalar(Float.NEGATIVE_INFINITY));
+    Tensor pattern = hooks.fire(b + "attn.hook_pattern", scores.softmax(-1));
+    Tensor z = pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3); // [B, T, H, dh]
+    z = hooks.fire(b + "attn.hook_z", z);
+    Tensor attnOut = z.reshape(batch, len, h * k).matmul(params.get(b + "attn.W_O").reshape(h * k, d))
+        .add(params.get(b + "attn.b_O"));
+    attnOut = hooks.fire(b + "hook_attn_out", attnOut);
+    resid = hooks.fire(b + "hook_resid_mid", resid.add(attnOut));
+
+    Tensor y = layerNorm(resid, b + "ln2.");
+    Tensor pre = hooks.fire(b + "mlp.hook_pre", y.matmul(params.get(b + "mlp.W_in")).add(params.get(b + "mlp.b_in")));
+    Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, "tanh"));
+    Tensor mlpOut = hooks.fire(b + "hook_mlp_out", post.matmul(params.get(b + "mlp.W_out")).add(params.get(b + "mlp.b_out")));
+    return hooks.fire(b + "hook_resid_post", resid.add(mlpOut));
+  }
+
+  /** {@code x [B, T, D]} projected by {@code W_{which} [H, D, dh]}: {@code [B, T, H, dh]}. */
+  private Tensor headProjection(Tensor x, String b, String which, long batch, long len) {
+    long h = config.nHeads(), k = config.dHead(), d = config.dModel();
+    Tensor w = params.get(b + "attn.W_" + which).permute(1, 0, 2).reshape(d, h * k);
+    return x.matmul(w).add(params.get(b + "attn.b_" + which).reshape(h * k)).view(batch, len, h, k);
+  }
+
+  private Tensor layerNorm(Tensor x, String prefix) {
+    return torch.layer_norm(x, new long[] {config.dModel()}, new TensorOptional(params.get(prefix + "w")),
+        new TensorOptional(params.get(prefix + "b")), config.lnEps(), false);
+  }
+
+  private Tensor causalMask(long len) {
+    if (causal == null) {
+      int n = config.nCtx();
+      boolean[] above = new boolean[n * n];
+      for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) above[i * n + j] = true;
+      Tensor m = Tensor.create(above, n, n);
+      if (!device.is_cpu()) m = m.to(device, ScalarType.Bool);
+      causal = m.retainReference();
+    }
+    return causal.narrow(0, 0, len).narrow(1, 0, len);
+  }
+
+  // ------------------------------------------------------------------------------ copies, I/O
+
+  /** A deep copy of the weights (no hooks, no gradients). */
+  public Gpt copy() {
+    checkOpen();
+    LinkedHashMap<String, Tensor> copies = new LinkedHashMap<>();
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Map.Entry<String, Tensor> e : params.entrySet()) {
+        Tensor c = e.getValue().detach().clone();
+        c.requires_grad_(true);
+        copies.put(e.getKey(), c.retainReference());
+      }
+    }
+    return new Gpt(config, device, copies);
+  }
+
+  /** Overwrites this model's weights with {@code other}'s (same configuration), in place. */
+  public void copyWeightsFrom(Gpt other) {
+    checkOpen();
+    if (!other.config.equals(config)) {
+      throw new IllegalArgumentException("cannot copy weights of " + other.config + " into " + config);
+    }
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Map.Entry<String, Tensor> e : params.entrySet()) e.getValue().copy_(other.params.get(e.getKey()));
+    }
+  }
+
+  /** Writes the configuration and every parameter into {@code archive}. */
+  public void save(OutputArchive archive) {
+    checkOpen();
+    archive.write(CONFIG_KEY, bytesTensor(Json.toJson(config)));
+    archive.write(NAMES_KEY, bytesTensor(String.join("\n", params.keySet())));
+    for (Map.Entry<String, Tensor> e : params.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu());
+  }
+
+  /** Saves to a libtorch archive file, atomically. */
+  public void save(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    OutputArchive out = new OutputArchive();
+    save(out);
+    out.save_to(partial.toString());
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Loads weights saved by {@link #save} into this model.
+   *
+   * @throws CheckpointMismatchException naming the first parameter that is missing, extra or of
+   *     another shape
+   */
+  public void load(InputArchive archive) {
+    checkOpen();
+    String source = "checkpoint";
+    Tensor names = new Tensor();
+    if (archive.try_read(NAMES_KEY, names)) {
+      List<String> saved = Arrays.asList(stringOf(names).split("\n"));
+      for (String n : saved) {
+        if (!params.containsKey(n)) {
+          throw new CheckpointMismatchException(source + " has parameter '" + n + "' that this model ("
+              + config + ") does not have");
+        }
+      }
+    }
+    Map<String, Tensor> read = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : params.entrySet()) {
+      Tensor t = new Tensor();
+      if (!archive.try_read(e.getKey(), t) || !t.defined()) {
+        throw new CheckpointMismatchException(source + " has no parameter '" + e.getKey() + "' (expected shape "
+            + Arrays.toString(e.getValue().shape()) + ")");
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new CheckpointMismatchException("parameter '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+            + " in the " + source + " but " + Arrays.toString(e.getValue().shape()) + " in the model");
+      }
+      read.put(e.getKey(), t);
+    }
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Map.Entry<String, Tensor> e : read.entrySet()) params.get(e.getKey()).copy_(e.getValue());
+    }
+  }
+
+  /** Loads weights from a file written by {@link #save(Path)}; see {@link #load(InputArchive)}. */
+  public void load(Path file) throws IOException {
+    InputArchive in = openArchive(file);
+    try {
+      load(in);
+    } catch (CheckpointMismatchException e) {
+      throw new CheckpointMismatchException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** A new model with the configuration and weights stored in {@code file}. */
+  public static Gpt load(Path file, Device device) throws IOException {
+    InputArchive in = openArchive(file);
+    Tensor cfg = new Tensor();
+    if (!in.try_read(CONFIG_KEY, cfg)) {
+      throw new IOException(file + " has no model configuration (was it written by Gpt.save?)");
+    }
+    GptConfig config = Json.mapper().readValue(stringOf(cfg), GptConfig.class);
+    Gpt model = zeros(config, device);
+    try {
+      model.load(in);
+    } catch (CheckpointMismatchException e) {
+      model.close();
+      throw new CheckpointMismatchException(file + ": " + e.getMessage());
+    }
+    return model;
+  }
+
+  private static InputArchive openArchive(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IOException("no checkpoint file " + file);
+    InputArchive in = new InputArchive();
+    try {
+      in.load_from(file.toString());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read checkpoint " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    return in;
+  }
+
+  private static Tensor bytesTensor(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return Tensor.create(b, false, b.length);
+  }
+
+  private static String stringOf(Tensor t) {
+    Tensor c = t.contiguous();
+    byte[] b = new byte[Math.toIntExact(c.numel())];
+    c.data_ptr_byte().get(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** Frees the parameters' native memory; the model is unusable afterwards. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    hooks.clear();
+    for (Tensor t : params.values()) t.releaseReference();
+    if (causal != null) causal.releaseReference();
+  }
+
+  private void checkOpen() {
+    if (closed) throw new IllegalStateException("this model was closed");
+  }
+
+  @Override
+  public String toString() {
+    return "Gpt" + config;
+  }
+}

@@ -1,0 +1,64 @@
+package gradroute.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * Validation loss as the TinyStories spec measures it (§5): stories in batches of {@code
+ * batchSize}, token-mean cross-entropy per batch, then the unweighted mean of the batch means.
+ */
+public final class LmEval {
+  private final List<TokenBatch> batches = new ArrayList<>();
+
+  /**
+   * @param sequences token sequences (BOS + story), each at least 2 tokens
+   * @param maxLength longest sequence kept ({@code n_ctx + 1})
+   */
+  public LmEval(List<long[]> sequences, int batchSize, int maxLength, long padId) {
+    if (sequences.isEmpty()) throw new IllegalArgumentException("an evaluation set needs at least one sequence");
+    if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    for (int i = 0; i < sequences.size(); i += batchSize) {
+      batches.add(new TokenBatch(sequences.subList(i, Math.min(sequences.size(), i + batchSize)), maxLength, padId));
+    }
+  }
+
+  public int batchCount() {
+    return batches.size();
+  }
+
+  /**
+   * Token-mean cross-entropy over the positions whose target token is selected ({@code
+   * selected[tokenId]}), pooled over all batches; NaN when no position qualifies.
+   */
+  public double lossOnTargets(Gpt model, boolean[] selected) {
+    float[] sel = new float[model.config().vocab()];
+    for (int v = 0; v < Math.min(sel.length, selected.length); v++) sel[v] = selected[v] ? 1f : 0f;
+    double sum = 0, count = 0;
+    for (TokenBatch b : batches) {
+      try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+        org.bytedeco.pytorch.Device d = model.device();
+        org.bytedeco.pytorch.Tensor targets = b.targets(d);
+        org.bytedeco.pytorch.Tensor table = TokenBatch.onDevice(org.bytedeco.pytorch.Tensor.create(sel, sel.length), d,
+            org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        org.bytedeco.pytorch.Tensor mask = org.bytedeco.pytorch.global.torch.embedding(table.unsqueeze(1), targets).squeeze(2)
+            .mul(b.validMask(d));
+        org.bytedeco.pytorch.Tensor losses = LmLoss.tokenLosses(model.forward(b.inputs(d)), targets);
+        sum += losses.mul(mask).sum().item_double();
+        count += mask.sum().item_double();
+      }
+    }
+    return count == 0 ? Double.NaN : sum / count;
+  }
+
+  /** The mean of per-batch mean losses, without gradients. */
+  public double loss(Gpt model) {
+    double sum = 0;
+    for (TokenBatch b : batches) {
+      try (PointerScope scope = new PointerScope()) {
+        sum += LmLoss.evaluate(model, b);
+      }
+    }
+    return sum / batches.size();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Transformers for gradient routing: a GPT-style decoder ({@link gradroute.model.Gpt}, configured
+ * by {@link gradroute.model.GptConfig}) in TransformerLens layout, with named hook points ({@link
+ * gradroute.model.Hooks}) where activations can be read, replaced or routed ({@link
+ * gradroute.model.RoutingHook}, through the native core's {@code Router.NATIVE.routeIndexed}).
+ *
+ * <p>Training and evaluation: {@link gradroute.model.TokenBatch} (right-padded next-token batches),
+ * {@link gradroute.model.LmLoss}, {@link gradroute.model.LmEval} (mean of batch means), {@link
+ * gradroute.model.LmTrainer} (a {@code Trainable} for {@code gradroute.train.TrainingLoop} with
+ * AdamW, {@link gradroute.model.LrSchedule} and optional ERA routing), {@link
+ * gradroute.model.Generation} (greedy / temperature / top-k). Save and load with {@link
+ * gradroute.model.Gpt#save(java.nio.file.Path)} and {@link gradroute.model.Gpt#load(java.nio.file.Path,
+ * org.bytedeco.pytorch.Device)}; a checkpoint of another shape fails with {@link
+ * gradroute.model.CheckpointMismatchException} naming the parameter and both shapes.
+ *
+ * <p>Expand, Route, Ablate lives in {@link gradroute.model.era}; the unlearning baselines (RMU) and
+ * the retraining attack in {@link gradroute.model.unlearn}.
+ */
+package gradroute.model;

@@ -1,0 +1,126 @@
+package gradroute.model.unlearn;
+
+import gradroute.model.AdamWConfig;
+import gradroute.model.Gpt;
+import gradroute.model.TokenBatch;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Representation Misdirection for Unlearning (WMDP recipe, as the TinyStories spec §4 runs it).
+ * Only {@code mlp.W_out} of {@code trainLayers} is trained; the loss, on the residual stream
+ * entering block {@code layer} ({@code A}, positions with a real input token only, {@code M}), is
+ *
+ * <pre>  MSE(A(x_F)·M, c·M) + alpha · MSE(A(x_R)·M, A_frozen(x_R)·M)</pre>
+ *
+ * with {@code c = coeff · u/‖u‖}, {@code u ~ U[0,1)^d_model} drawn afresh every step, and each MSE
+ * a mean over all {@code batch · pos · d_model} entries. {@code A_frozen} is a copy of the model
+ * before unlearning.
+ */
+public final class Rmu {
+  public record Spec(int layer, int[] trainLayers, double steeringCoeff, double alpha, int steps, AdamWConfig optimizer) {
+    public Spec {
+      trainLayers = trainLayers.clone();
+      if (steps < 0) throw new IllegalArgumentException("steps must be >= 0");
+    }
+
+    @Override
+    public int[] trainLayers() {
+      return trainLayers.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "Rmu.Spec[layer=" + layer + ", trainLayers=" + Arrays.toString(trainLayers) + ", steeringCoeff=" + steeringCoeff
+          + ", alpha=" + alpha + ", steps=" + steps + ", optimizer=" + optimizer + "]";
+    }
+  }
+
+  private Rmu() {}
+
+  /**
+   * Unlearns in place. {@code forget} and {@code retain} give the batches of each step.
+   *
+   * @return per-step metrics: forget_loss, retain_loss, loss
+   */
+  public static Map<String, double[]> run(Gpt model, LongFunction<TokenBatch> forget, LongFunction<TokenBatch> retain,
+      Spec spec, long seed) {
+    int layers = model.config().nLayers();
+    if (spec.layer() < 1 || spec.layer() > layers) {
+      throw new IllegalArgumentException("RMU layer must be in 1.." + layers + ", got " + spec.layer());
+    }
+    for (int l : spec.trainLayers()) {
+      if (l < 0 || l >= spec.layer()) {
+        throw new IllegalArgumentException("RMU train layer " + l + " must be below the steered layer " + spec.layer());
+      }
+    }
+    int d = model.config().dModel();
+    java.util.Set<String> trained = new java.util.HashSet<>();
+    for (int l : spec.trainLayers()) trained.add("blocks." + l + ".mlp.W_out");
+    double[] fl = new double[spec.steps()], rl = new double[spec.steps()], tl = new double[spec.steps()];
+    SplittableRandom rng = new SplittableRandom(seed);
+    try (Gpt frozen = model.copy()) {
+      AdamW optimizer = spec.optimizer().create(model.parameterVector(trained::contains));
+      for (int s = 0; s < spec.steps(); s++) {
+        try (PointerScope scope = new PointerScope()) {
+          float[] u = new float[d];
+          double norm = 0;
+          for (int i = 0; i < d; i++) {
+            u[i] = (float) rng.nextDouble();
+            norm += u[i] * u[i];
+          }
+          for (int i = 0; i < d; i++) u[i] *= (float) (spec.steeringCoeff() / Math.sqrt(norm));
+          Tensor control = Tensor.create(u, 1, 1, d);
+          if (!model.device().is_cpu()) control = control.to(model.device(), torch.ScalarType.Float);
+
+          TokenBatch f = forget.apply(s);
+          Tensor mf = f.inputMask(model.device()).unsqueeze(2);
+          Tensor af = model.residualBefore(f.inputs(model.device()), spec.layer());
+          Tensor forgetLoss = torch.mse_loss(af.mul(mf), control.mul(mf));
+
+          TokenBatch r = retain.apply(s);
+          Tensor mr = r.inputMask(model.device()).unsqueeze(2);
+          Tensor ar = model.residualBefore(r.inputs(model.device()), spec.layer());
+          Tensor target;
+          try (NoGradGuard g = new NoGradGuard()) {
+            target = frozen.residualBefore(r.inputs(model.device()), spec.layer()).mul(mr);
+          }
+          Tensor retainLoss = torch.mse_loss(ar.mul(mr), target);
+          Tensor loss = forgetLoss.add(retainLoss.mul(new Scalar(spec.alpha())));
+          loss.backward();
+          optimizer.step();
+          optimizer.zero_grad();
+          model.zeroGrad();
+          fl[s] = forgetLoss.item_double();
+          rl[s] = retainLoss.item_double();
+          tl[s] = loss.item_double();
+        }
+      }
+      optimizer.deallocate();
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    out.put("forget_loss", fl);
+    out.put("retain_loss", rl);
+    out.put("loss", tl);
+    return out;
+  }
+
+  /** Mean L2 norm of the residual stream entering {@code layer} at real input positions (to scale the steering coefficient). */
+  public static double residualNorm(Gpt model, TokenBatch batch, int layer) {
+    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      Tensor a = model.residualBefore(batch.inputs(model.device()), layer);
+      Tensor m = batch.inputMask(model.device());
+      Tensor norms = a.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {2}, false);
+      return norms.mul(m).sum().item_double() / m.sum().item_double();
+    }
+  }
+}

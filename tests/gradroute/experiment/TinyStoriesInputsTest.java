@@ -1,0 +1,85 @@
+package gradroute.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gradroute.experiment.tinystories.TsData;
+import gradroute.experiment.tinystories.TsSettings;
+import gradroute.text.BpeTokenizer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad inputs to the TinyStories experiment end in clear errors. */
+class TinyStoriesInputsTest {
+  @Test
+  void anEmptyCorpusIsAClearError(@TempDir Path dir) throws Exception {
+    Path empty = dir.resolve("stories.txt");
+    Files.writeString(empty, "\n<|endoftext|>\n  \n");
+    TsSettings s = TsSettings.quick();
+    s.corpus = empty.toString();
+    var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    assertTrue(e.getMessage().contains("has no stories") && e.getMessage().contains("stories.txt"), e.getMessage());
+
+    Path missing = dir.resolve("missing.txt");
+    s.corpus = missing.toString();
+    var m = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    assertTrue(m.getMessage().contains("does not exist"), m.getMessage());
+  }
+
+  @Test
+  void aCorpusTooSmallForTheConfigurationNamesTheCounts(@TempDir Path dir) throws Exception {
+    Path few = dir.resolve("few.txt");
+    Files.writeString(few, "Tom went to the forest.\n<|endoftext|>\nMia ate a cake.\n<|endoftext|>\n");
+    TsSettings s = TsSettings.quick();
+    s.corpus = few.toString();
+    var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    assertTrue(e.getMessage().contains("has 2 stories") && e.getMessage().contains("needs at least"), e.getMessage());
+  }
+
+  @Test
+  void aWordThatIsNotOneTokenIsAClearError() {
+    BpeTokenizer tok = BpeTokenizer.train(List.of("the tree and the tree and the tree", "a dog and a dog"), 270,
+        Set.of(BpeTokenizer.END_OF_TEXT));
+    int tree = TsData.singleToken(tok, "tree");
+    assertEquals(" tree", tok.tokenText(tree));
+    var e = assertThrows(IllegalArgumentException.class, () -> TsData.singleToken(tok, "woodland"));
+    assertTrue(e.getMessage().contains("'woodland' does not tokenize to a single token"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TsData.singleToken(tok, " "));
+  }
+
+  @Test
+  void badSettingsAreClearErrors() {
+    TsSettings s = TsSettings.quick();
+    s.oversight = List.of(1.5);
+    var e = assertThrows(IllegalArgumentException.class, s::validate);
+    assertTrue(e.getMessage().contains("1.5"), e.getMessage());
+    TsSettings t = TsSettings.quick();
+    t.expandLayers = new int[] {7};
+    assertThrows(IllegalArgumentException.class, t::validate);
+  }
+
+  @Test
+  void theCliRejectsUnknownMethodsAndResumeWithoutARun(@TempDir Path dir) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      int rc = gradroute.cli.Main.run("tinystories", "--resume", "--out", dir.toString());
+      assertEquals(1, rc);
+      assertTrue(captured.toString().contains("--resume needs --run"), captured.toString());
+      captured.reset();
+      rc = gradroute.cli.Main.run("tinystories", "--quick", "--method", "dpo", "--out", dir.toString(), "--run", "x");
+      assertEquals(1, rc);
+      assertTrue(captured.toString().contains("unknown method 'dpo'"), captured.toString());
+    } finally {
+      System.setErr(err);
+    }
+  }
+}
