@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       BenchCommand.class,
+      gradroute.experiment.MinigridExperiment.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
