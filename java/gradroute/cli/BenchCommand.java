@@ -1,5 +1,6 @@
 package gradroute.cli;
 
+import gradroute.bench.MinigridBenchmark;
 import gradroute.bench.RouteBenchmark;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class},
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class},
     mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +46,30 @@ public final class BenchCommand implements Runnable {
       RouteBenchmark.write(result, out);
       System.out.println("written " + out);
       return 0;
+    }
+  }
+
+  @Command(name = "minigrid", mixinStandardHelpOptions = true,
+      description = "Gridworld experiment throughput: env steps/s, updates/s and the environment's share of an update (< 25%).")
+  static final class Minigrid implements Callable<Integer> {
+    @Mixin DeviceOption device;
+
+    @Option(names = "--quick", description = "fewer steps and updates (CI)")
+    boolean quick;
+
+    @Option(names = "--envs", defaultValue = "32", description = "environments per update (default: ${DEFAULT-VALUE})")
+    int envs;
+
+    @Option(names = "--out", defaultValue = "results/bench/minigrid.json", description = "result file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      MinigridBenchmark.Result result = new MinigridBenchmark(quick, envs, device.device()).run();
+      System.out.println(MinigridBenchmark.table(result));
+      MinigridBenchmark.write(result, out);
+      System.out.println("written " + out);
+      return result.envShareOk() ? 0 : 1;
     }
   }
 }

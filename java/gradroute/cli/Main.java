@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DataCommand.class,
       gradroute.experiment.MnistExperiment.class,
+      gradroute.experiment.MinigridExperiment.class,
       gradroute.experiment.TinyStoriesExperiment.class,
       CommandLine.HelpCommand.class
     })
