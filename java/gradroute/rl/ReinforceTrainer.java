@@ -1,5 +1,6 @@
 package gradroute.rl;
 
+import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -223,10 +224,10 @@ public final class ReinforceTrainer implements Trainable {
   @Override
   public void save(OutputArchive archive) {
     OutputArchive p = new OutputArchive();
-    policy.save(p);
+    ModuleState.save(policy, p);
     archive.write("policy", p);
     OutputArchive v = new OutputArchive();
-    value.save(v);
+    ModuleState.save(value, v);
     archive.write("value", v);
     OutputArchive o = new OutputArchive();
     optimizer.save(o);
@@ -237,10 +238,10 @@ public final class ReinforceTrainer implements Trainable {
   public void load(InputArchive archive) {
     InputArchive p = new InputArchive();
     archive.read("policy", p);
-    policy.load(p);
+    ModuleState.load(policy, p);
     InputArchive v = new InputArchive();
     archive.read("value", v);
-    value.load(v);
+    ModuleState.load(value, v);
     InputArchive o = new InputArchive();
     archive.read("optimizer", o);
     optimizer.load(o);
