@@ -204,8 +204,9 @@ public final class Plots {
     chart.getStyler().setErrorBarsColor(new Color(0x333333));
     chart.getStyler().setPlotGridVerticalLinesVisible(false);
     int longestLabel = categories.stream().mapToInt(String::length).max().orElse(0);
-    if (longestLabel * categories.size() > 100) {
-      chart.getStyler().setXAxisLabelRotation(30);
+    // xchart draws category labels at a fixed spacing: long or many labels run into each other
+    if (longestLabel * categories.size() > 60) {
+      chart.getStyler().setXAxisLabelRotation(45);
     }
     int index = 0;
     for (var entry : series.entrySet()) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class OversightSweep {
    * @param methods method names (see {@link Method#parse})
    * @param finalEvalEnvs environments of the final evaluation of each policy
    * @param finalEvalSteps steps of the final evaluation
+   * @param entropyWeight weight of the entropy bonus (the spec's 0.1)
    * @param gateWeight weight of the gate's label loss (the spec's 0.01)
    * @param commitWeight weight of the optional gate-commitment term (0 in the paper's runs)
    */
@@ -51,6 +53,7 @@ public final class OversightSweep {
       int evalSteps,
       int finalEvalEnvs,
       int finalEvalSteps,
+      double entropyWeight,
       double gateWeight,
       double commitWeight) {
 
@@ -74,7 +77,7 @@ public final class OversightSweep {
       }
       // the per-run checks (envs, steps, updates, lr, evaluation) run here too, once
       agentConfig(Method.ROUTING, oversight.get(0), 0, nEnvs, stepsPerUpdate, updates, lr, segmentUpdates, evalEvery,
-          evalEnvs, evalSteps, gateWeight, commitWeight);
+          evalEnvs, evalSteps, entropyWeight, gateWeight, commitWeight);
     }
 
     public List<Method> methodList() {
@@ -83,13 +86,14 @@ public final class OversightSweep {
 
     AgentConfig agent(Method method, double p, int seed) {
       return agentConfig(method, p, seed, nEnvs, stepsPerUpdate, method.updatesFor(updates, p), lr, segmentUpdates,
-          evalEvery, evalEnvs, evalSteps, gateWeight, commitWeight);
+          evalEvery, evalEnvs, evalSteps, entropyWeight, gateWeight, commitWeight);
     }
 
     private static AgentConfig agentConfig(Method method, double p, int seed, int nEnvs, int steps, long updates,
-        double lr, int segment, int evalEvery, int evalEnvs, int evalSteps, double gateWeight, double commitWeight) {
+        double lr, int segment, int evalEvery, int evalEnvs, int evalSteps, double entropyWeight, double gateWeight,
+        double commitWeight) {
       return new AgentConfig(method, p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_COEF,
-          AgentConfig.ENTROPY_COEF, gateWeight, commitWeight, segment, evalEvery, evalEnvs, evalSteps);
+          entropyWeight, gateWeight, commitWeight, segment, evalEvery, evalEnvs, evalSteps);
     }
 
     /** Total updates of the sweep (the oracle's reduced ones included). */
@@ -170,10 +174,15 @@ public final class OversightSweep {
       Stat ghostRate,
       Stat diamondRate) {}
 
+  /**
+   * @param wallSeconds this invocation's wall time (a resumed sweep counts only its own part)
+   * @param runSeconds the runs' training and evaluation times added up, resumed ones included
+   */
   public record Summary(
       Settings settings,
       String device,
       double wallSeconds,
+      double runSeconds,
       double trainSecondsPerUpdateRouted,
       String headline,
       List<Cell> cells) {}
@@ -367,7 +376,9 @@ public final class OversightSweep {
       if (r.method().equals(Method.ROUTING.id())) perUpdate.add(r.secondsPerUpdate());
     }
     if (!perUpdate.isEmpty()) routedSeconds = Stat.of(perUpdate).mean();
-    return new Summary(settings, device.str().getString(), wall, routedSeconds, headline(cells), cells);
+    double runSeconds = 0;
+    for (RunResult r : results) runSeconds += r.wallSeconds();
+    return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells);
   }
 
   /** A sentence comparing the steered routed agent with naive and filtering at the lowest level. */
@@ -464,18 +475,32 @@ public final class OversightSweep {
     Plots.lineChart("True return per episode", "oversight level", "mean true return", ret, options,
         run.path("plots/return_vs_oversight.png"));
     for (double p : levels) {
-      Map<String, double[][]> curves = new LinkedHashMap<>();
-      for (Method m : settings.methodList()) {
-        List<RunResult> rs = new ArrayList<>();
-        for (RunResult r : results) {
-          if (r.method().equals(m.id()) && r.oversight() == p && r.curveUpdates() != null && r.curveUpdates().length > 0) rs.add(r);
+      curvePlot(results, p, RunResult::curveReturn, "Evaluation return during training", "mean true return",
+          "plots/return_curves_p");
+      curvePlot(results, p, RunResult::curveGhostRateUnseen, "Ghost reached when not overseen, during training",
+          "ghost rate (unseen ghost)", "plots/ghost_rate_curves_p");
+    }
+  }
+
+  /** One learning-curve chart at level {@code p}: each method's headline policy, mean ± sd over seeds. */
+  private void curvePlot(List<RunResult> results, double p, Function<RunResult, double[]> curve,
+      String title, String yLabel, String filePrefix) throws IOException {
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    for (Method m : settings.methodList()) {
+      List<RunResult> rs = new ArrayList<>();
+      for (RunResult r : results) {
+        if (r.method().equals(m.id()) && r.oversight() == p && r.curveUpdates() != null && r.curveUpdates().length > 0
+            && curve.apply(r) != null) {
+          rs.add(r);
         }
-        if (!rs.isEmpty()) curves.put(seriesName(m, m.headlineView()), meanCurve(rs));
       }
-      if (!curves.isEmpty()) {
-        Plots.lineChart("Evaluation return during training, oversight " + fmtLevel(p), "update", "mean true return",
-            curves, run.path("plots/return_curves_p" + fmtLevel(p) + ".png"));
-      }
+      double[][] mean = rs.isEmpty() ? null : meanCurve(rs, curve);
+      // a rate with no episodes to count (short evaluations) has no points
+      if (mean != null && mean[0].length > 0) curves.put(seriesName(m, m.headlineView()), mean);
+    }
+    if (!curves.isEmpty()) {
+      Plots.lineChart(title + ", oversight " + fmtLevel(p), "update", yLabel, curves,
+          run.path(filePrefix + fmtLevel(p) + ".png"));
     }
   }
 
@@ -500,16 +525,16 @@ public final class OversightSweep {
   }
 
   /** Mean ± sd over seeds at the updates every seed evaluated at. */
-  private static double[][] meanCurve(List<RunResult> rs) {
+  private static double[][] meanCurve(List<RunResult> rs, Function<RunResult, double[]> curve) {
     double[] xs = rs.get(0).curveUpdates();
     List<double[]> points = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       List<Double> ys = new ArrayList<>();
       for (RunResult r : rs) {
-        if (i < r.curveUpdates().length && r.curveUpdates()[i] == xs[i]) ys.add(r.curveReturn()[i]);
+        if (i < r.curveUpdates().length && r.curveUpdates()[i] == xs[i]) ys.add(curve.apply(r)[i]);
       }
-      if (ys.size() == rs.size()) {
-        Stat s = Stat.of(ys);
+      Stat s = Stat.of(ys);
+      if (ys.size() == rs.size() && !Double.isNaN(s.mean())) {
         points.add(new double[] {xs[i], s.mean(), Double.isNaN(s.sd()) ? 0 : s.sd()});
       }
     }

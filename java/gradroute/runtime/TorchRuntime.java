@@ -25,10 +25,13 @@ public final class TorchRuntime {
 
   private TorchRuntime() {}
 
-  /** Idempotent: sets libtorch's intra-op threads to the physical core count and logs it. */
+  /**
+   * Idempotent: sets libtorch's intra-op threads to {@code OMP_NUM_THREADS} when that is a positive
+   * number (to share the machine between processes), else to the physical core count, and logs it.
+   */
   public static synchronized void init() {
     if (initialised) return;
-    int threads = physicalCores();
+    int threads = requestedThreads(System.getenv("OMP_NUM_THREADS"), physicalCores());
     torch.set_num_threads(threads);
     int blasThreads = singleThreadedBlas();
     String policy = System.getenv("OMP_WAIT_POLICY");
@@ -36,7 +39,7 @@ public final class TorchRuntime {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
           + "start through ./gradroute or export OMP_WAIT_POLICY=passive", policy);
     }
-    log.info("libtorch: {} threads (physical cores), OpenBLAS {} thread(s), OMP_WAIT_POLICY={}", torch.get_num_threads(),
+    log.info("libtorch: {} threads, OpenBLAS {} thread(s), OMP_WAIT_POLICY={}", torch.get_num_threads(),
         blasThreads, policy);
     initialised = true;
   }
@@ -73,6 +76,19 @@ public final class TorchRuntime {
       log.debug("could not set OpenBLAS threads: {}", e.toString());
       return -1;
     }
+  }
+
+  /** {@code env} as a positive thread count, else {@code fallback}. */
+  static int requestedThreads(String env, int fallback) {
+    if (env == null || env.isBlank()) return fallback;
+    try {
+      int n = Integer.parseInt(env.trim());
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // fall through to the warning
+    }
+    log.warn("OMP_NUM_THREADS='{}' is not a positive number; using {} threads", env, fallback);
+    return fallback;
   }
 
   /** Physical cores from /proc/cpuinfo (unique physical id / core id pairs); else the JVM's count. */

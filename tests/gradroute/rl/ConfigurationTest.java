@@ -59,7 +59,7 @@ class ConfigurationTest {
   }
 
   private static OversightSweep.Settings settings(List<String> methods, List<Double> p, int seeds, int envs) {
-    return new OversightSweep.Settings(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.01, 0.0);
+    return new OversightSweep.Settings(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
   }
 
   @Test

@@ -1,0 +1,21 @@
+package gradroute.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class TorchRuntimeThreadsTest {
+  @Test
+  void ompNumThreadsOverridesTheCoreCountWhenPositive() {
+    assertEquals(1, TorchRuntime.requestedThreads("1", 4));
+    assertEquals(3, TorchRuntime.requestedThreads(" 3 ", 4));
+  }
+
+  @Test
+  void missingOrInvalidValuesFallBackToTheCoreCount() {
+    assertEquals(4, TorchRuntime.requestedThreads(null, 4));
+    assertEquals(4, TorchRuntime.requestedThreads("", 4));
+    assertEquals(4, TorchRuntime.requestedThreads("0", 4));
+    assertEquals(4, TorchRuntime.requestedThreads("many", 4));
+  }
+}
