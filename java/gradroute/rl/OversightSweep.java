@@ -494,9 +494,10 @@ public final class OversightSweep {
           rs.add(r);
         }
       }
-      double[][] mean = rs.isEmpty() ? null : meanCurve(rs, curve);
+      if (rs.isEmpty()) continue;
+      double[][] mean = meanCurve(rs, curve);
       // a rate with no episodes to count (short evaluations) has no points
-      if (mean != null && mean[0].length > 0) curves.put(seriesName(m, m.headlineView()), mean);
+      if (mean[0].length > 0) curves.put(seriesName(m, m.headlineView()), mean);
     }
     if (!curves.isEmpty()) {
       Plots.lineChart(title + ", oversight " + fmtLevel(p), "update", yLabel, curves,
