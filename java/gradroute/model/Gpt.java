@@ -1,11 +1,12 @@
 package gradroute.model;
 
+import gradroute.train.CheckpointMismatchException;
+import gradroute.train.ModuleState;
 import gradroute.report.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,7 +52,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class Gpt implements AutoCloseable {
   private static final String CONFIG_KEY = "__gradroute_config__";
-  private static final String NAMES_KEY = "__gradroute_names__";
 
   private final GptConfig config;
   private final Device device;
@@ -340,19 +340,14 @@ public final class Gpt implements AutoCloseable {
   public void save(OutputArchive archive) {
     checkOpen();
     archive.write(CONFIG_KEY, bytesTensor(Json.toJson(config)));
-    archive.write(NAMES_KEY, bytesTensor(String.join("\n", params.keySet())));
-    for (Map.Entry<String, Tensor> e : params.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu());
+    ModuleState.save(params, Map.of(), archive);
   }
 
   /** Saves to a libtorch archive file, atomically. */
   public void save(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
     OutputArchive out = new OutputArchive();
     save(out);
-    out.save_to(partial.toString());
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    gradroute.report.AtomicFiles.writeFile(file, temp -> out.save_to(temp.toString()));
   }
 
   /**
@@ -363,33 +358,7 @@ public final class Gpt implements AutoCloseable {
    */
   public void load(InputArchive archive) {
     checkOpen();
-    String source = "checkpoint";
-    Tensor names = new Tensor();
-    if (archive.try_read(NAMES_KEY, names)) {
-      List<String> saved = Arrays.asList(stringOf(names).split("\n"));
-      for (String n : saved) {
-        if (!params.containsKey(n)) {
-          throw new CheckpointMismatchException(source + " has parameter '" + n + "' that this model ("
-              + config + ") does not have");
-        }
-      }
-    }
-    Map<String, Tensor> read = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : params.entrySet()) {
-      Tensor t = new Tensor();
-      if (!archive.try_read(e.getKey(), t) || !t.defined()) {
-        throw new CheckpointMismatchException(source + " has no parameter '" + e.getKey() + "' (expected shape "
-            + Arrays.toString(e.getValue().shape()) + ")");
-      }
-      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-        throw new CheckpointMismatchException("parameter '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
-            + " in the " + source + " but " + Arrays.toString(e.getValue().shape()) + " in the model");
-      }
-      read.put(e.getKey(), t);
-    }
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (Map.Entry<String, Tensor> e : read.entrySet()) params.get(e.getKey()).copy_(e.getValue());
-    }
+    ModuleState.load(params, Map.of(), archive);
   }
 
   /** Loads weights from a file written by {@link #save(Path)}; see {@link #load(InputArchive)}. */
