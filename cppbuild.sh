@@ -20,6 +20,7 @@ TORCH_HOME=$CACHE/libtorch-$TORCH_VERSION
 
 classifier=linux-x86_64
 maven_args=()
+# each preset flavour unpacks its libraries into a folder of its own, so both builds can coexist
 for arg in "$@"; do
   case "$arg" in
     --gpu) classifier=linux-x86_64-gpu; maven_args+=(-Pgpu) ;;
@@ -81,8 +82,14 @@ fetch_headers() {
 }
 
 # The preset jars carry the shared libraries our module links against.
+torch_lib() {
+  if [ "$classifier" = linux-x86_64 ]; then echo "$TORCH_HOME/lib"; else echo "$TORCH_HOME/lib-$classifier"; fi
+}
+
 unpack_libraries() {
-  local marker=$TORCH_HOME/lib/.unpacked-$classifier
+  local lib
+  lib=$(torch_lib)
+  local marker=$lib/.unpacked-$classifier
   [ -f "$marker" ] && return
   local jars=$TORCH_HOME/jars
   mkdir -p "$jars"
@@ -93,10 +100,10 @@ unpack_libraries() {
   (cd "$ROOT" && mvn -B -q dependency:copy -DoutputDirectory="$jars" \
       -Dartifact="org.bytedeco:openblas:$OPENBLAS_VERSION:jar:linux-x86_64") \
     || die "Maven could not fetch org.bytedeco:openblas:$OPENBLAS_VERSION"
-  rm -rf "$TORCH_HOME/lib"
-  mkdir -p "$TORCH_HOME/lib"
-  unzip -q -o -j "$jars/pytorch-$PRESET_VERSION-$classifier.jar" 'org/bytedeco/pytorch/*/lib*.so*' -x '*libjni*' -d "$TORCH_HOME/lib"
-  unzip -q -o -j "$jars/openblas-$OPENBLAS_VERSION-linux-x86_64.jar" 'org/bytedeco/openblas/*/libopenblas.so*' -d "$TORCH_HOME/lib"
+  rm -rf "$lib"
+  mkdir -p "$lib"
+  unzip -q -o -j "$jars/pytorch-$PRESET_VERSION-$classifier.jar" 'org/bytedeco/pytorch/*/lib*.so*' -x '*libjni*' -d "$lib"
+  unzip -q -o -j "$jars/openblas-$OPENBLAS_VERSION-linux-x86_64.jar" 'org/bytedeco/openblas/*/libopenblas.so*' -d "$lib"
   rm -rf "$jars"
   touch "$marker"
 }
@@ -105,4 +112,4 @@ fetch_headers
 unpack_libraries
 say "mvn ${maven_args[*]}"
 cd "$ROOT"
-exec mvn -B -Dtorch.home="$TORCH_HOME" "${maven_args[@]}"
+exec mvn -B -Dtorch.home="$TORCH_HOME" -Dtorch.lib="$(torch_lib)" "${maven_args[@]}"
