@@ -73,4 +73,16 @@ class UnlearningTest {
     assertEquals(1e-4, s.at(110), 1e-12);
     assertFalse(s.at(50) < s.at(70));
   }
+
+  @Test
+  void rmuWithAHugeLearningRateStopsWithAnErrorNamingRunStepAndLossTerms() {
+    GptConfig c = GptConfig.of(3, 16, 2, 8, 32, 23, 12, false);
+    try (Gpt m = Gpt.create(c, 1)) {
+      Rmu.Spec spec = new Rmu.Spec(2, new int[] {0, 1}, 20, 1, 30, AdamWConfig.of(1e9, 0.9, 0.999, 0.01));
+      var e = assertThrows(gradroute.train.TrainingDivergedException.class,
+          () -> Rmu.run("s0-rmu", m, s -> new TokenBatch(FORGET, 13, 0), s -> new TokenBatch(RETAIN, 13, 0), spec, 4));
+      assertTrue(e.getMessage().contains("s0-rmu") && e.getMessage().contains("forget_loss=") && e.getMessage().contains("retain_loss="),
+          e.getMessage());
+    }
+  }
 }
