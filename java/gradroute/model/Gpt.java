@@ -4,7 +4,6 @@ import gradroute.train.CheckpointMismatchException;
 import gradroute.train.ModuleState;
 import gradroute.report.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -339,7 +338,7 @@ public final class Gpt implements AutoCloseable {
   /** Writes the configuration and every parameter into {@code archive}. */
   public void save(OutputArchive archive) {
     checkOpen();
-    archive.write(CONFIG_KEY, bytesTensor(Json.toJson(config)));
+    ModuleState.writeText(archive, CONFIG_KEY, Json.toJson(config));
     ModuleState.save(params, Map.of(), archive);
   }
 
@@ -374,11 +373,11 @@ public final class Gpt implements AutoCloseable {
   /** A new model with the configuration and weights stored in {@code file}. */
   public static Gpt load(Path file, Device device) throws IOException {
     InputArchive in = openArchive(file);
-    Tensor cfg = new Tensor();
-    if (!in.try_read(CONFIG_KEY, cfg)) {
+    String cfg = ModuleState.readText(in, CONFIG_KEY);
+    if (cfg == null) {
       throw new IOException(file + " has no model configuration (was it written by Gpt.save?)");
     }
-    GptConfig config = Json.mapper().readValue(stringOf(cfg), GptConfig.class);
+    GptConfig config = Json.mapper().readValue(cfg, GptConfig.class);
     Gpt model = zeros(config, device);
     try {
       model.load(in);
@@ -398,18 +397,6 @@ public final class Gpt implements AutoCloseable {
       throw new IOException("cannot read checkpoint " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     return in;
-  }
-
-  private static Tensor bytesTensor(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    return Tensor.create(b, false, b.length);
-  }
-
-  private static String stringOf(Tensor t) {
-    Tensor c = t.contiguous();
-    byte[] b = new byte[Math.toIntExact(c.numel())];
-    c.data_ptr_byte().get(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** Frees the parameters' native memory; the model is unusable afterwards. Idempotent. */

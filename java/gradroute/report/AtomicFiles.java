@@ -38,30 +38,14 @@ public final class AtomicFiles {
    * rethrown as an {@link IOException} naming {@code target}.
    */
   public static void write(Path target, IoConsumer<OutputStream> writer) throws IOException {
-    Path absolute = target.toAbsolutePath().normalize();
-    Path dir = absolute.getParent();
-    Path temp = null;
-    try {
-      Files.createDirectories(dir);
-      temp = dir.resolve(tempName(absolute));
+    writeFile(target, temp -> {
       // CREATE_NEW with default permissions: Files.createTempFile would make the result 0600.
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         writer.accept(unclosable(out));
         out.flush();
-        channel.force(true);
       }
-      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temp = null;
-      forceDirectory(dir);
-    } catch (Exception e) {
-      deleteQuietly(temp, e);
-      throw new IOException("could not write " + target + ": " + e, e);
-    } catch (Error e) {
-      deleteQuietly(temp, e);
-      throw e;
-    }
+    });
   }
 
   /**

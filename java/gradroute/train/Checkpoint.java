@@ -76,7 +76,8 @@ public final class Checkpoint {
 
   void save(Trainable trainable, long nextStep, History history) throws IOException {
     Files.createDirectories(marker.getParent());
-    Meta current = readQuietly(marker);
+    // only an intact marker becomes the previous one; a corrupt one must not replace a good previous
+    Meta current = intactOrNull(marker);
     Meta before = readQuietly(previous);
     String archiveName = freshArchiveName(nextStep, current, before);
     Path archive = marker.resolveSibling(archiveName);
@@ -165,6 +166,18 @@ public final class Checkpoint {
       throw new IOException("archive " + archive + " fails its SHA-256 check (torn or corrupt)");
     }
     return archive;
+  }
+
+  private Meta intactOrNull(Path file) {
+    if (!Files.exists(file)) return null;
+    try {
+      Meta meta = readVerified(file);
+      verifiedArchive(file, meta);
+      return meta;
+    } catch (IOException e) {
+      log.warn("checkpoint {} is unusable ({}); keeping the previous one", file, e.getMessage());
+      return null;
+    }
   }
 
   private static Meta readQuietly(Path file) {

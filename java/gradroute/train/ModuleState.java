@@ -28,16 +28,16 @@ public final class ModuleState {
   public static void save(Map<String, Tensor> parameters, Map<String, Tensor> buffers, OutputArchive archive) {
     List<String> names = new java.util.ArrayList<>(parameters.keySet());
     names.addAll(buffers.keySet());
-    archive.write(NAMES_KEY, bytesTensor(String.join("\n", names)));
+    writeText(archive, NAMES_KEY, String.join("\n", names));
     for (Map.Entry<String, Tensor> e : parameters.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu(), false);
     for (Map.Entry<String, Tensor> e : buffers.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu(), true);
   }
 
   /** Copies the saved tensors into {@code parameters} and {@code buffers}, after checking every name and shape. */
   public static void load(Map<String, Tensor> parameters, Map<String, Tensor> buffers, InputArchive archive) {
-    Tensor names = new Tensor();
-    if (archive.try_read(NAMES_KEY, names)) {
-      for (String n : stringOf(names).split("\n")) {
+    String names = readText(archive, NAMES_KEY);
+    if (names != null) {
+      for (String n : names.split("\n")) {
         if (!n.isEmpty() && !parameters.containsKey(n) && !buffers.containsKey(n)) {
           throw new CheckpointMismatchException("the checkpoint has parameter '" + n + "' that this model does not have");
         }
@@ -102,14 +102,18 @@ public final class ModuleState {
     return out;
   }
 
-  private static Tensor bytesTensor(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    return Tensor.create(b, false, b.length);
+  /** Stores UTF-8 text under {@code key} (as a byte tensor: archives hold only tensors). */
+  public static void writeText(OutputArchive archive, String key, String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    archive.write(key, Tensor.create(b, false, b.length));
   }
 
-  private static String stringOf(Tensor t) {
+  /** The text {@link #writeText} stored under {@code key}, or null when the archive has none. */
+  public static String readText(InputArchive archive, String key) {
+    Tensor t = new Tensor();
+    if (!archive.try_read(key, t)) return null;
     Tensor c = t.contiguous();
-    byte[] b = new byte[(int) c.numel()];
+    byte[] b = new byte[Math.toIntExact(c.numel())];
     c.data_ptr_byte().get(b);
     return new String(b, StandardCharsets.UTF_8);
   }

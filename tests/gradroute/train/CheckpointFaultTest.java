@@ -201,4 +201,26 @@ class CheckpointFaultTest {
     assertTrue(e.getMessage().contains("no intact checkpoint") && e.getMessage().contains("run.json")
         && e.getMessage().contains("run.previous.json"), e.getMessage());
   }
+
+  @Test
+  void aCorruptCheckpointNeverBecomesThePreviousOne(@TempDir Path dir) throws IOException {
+    Checkpoint c = killedAfterStep13(dir);
+    corrupt(archiveOf(c.marker())); // step 10 is bad; the run resumes from 5, saves 10 again and dies at 11
+    Counting again = new Counting() {
+      @Override
+      public Map<String, Double> step(long step) {
+        if (step == 11) throw new Killed("at step 11");
+        return super.step(step);
+      }
+    };
+    assertThrows(Killed.class, () -> new TrainingLoop("again", STEPS, 1, new Checkpoint(dir, "run"), EVERY).run(again, true));
+    corrupt(archiveOf(c.marker())); // the new step 10 is bad too: the previous must still be the good step 5
+    assertEquals(15, resumeAndCheck(new Checkpoint(dir, "run")));
+  }
+
+  private static void corrupt(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x5A;
+    Files.write(file, bytes);
+  }
 }
