@@ -12,6 +12,8 @@ import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.TinyModels;
 import gradroute.rl.agent.RoutedPolicy;
+import gradroute.rl.agent.SingleExpertPolicy;
+import gradroute.rl.agent.ValueNetwork;
 import gradroute.routing.MaskTable;
 import gradroute.routing.Router;
 import gradroute.runtime.TensorArrays;
@@ -87,13 +89,17 @@ class MaskApplierTest {
   }
 
   @Test
-  void routedPolicyHookPoints() {
+  void gridworldAgentHookPoints() {
     try (PointerScope scope = new PointerScope()) {
       RoutedPolicy policy = new RoutedPolicy(4, 5, 4);
       Tensor obs = torch.rand(new long[] {6, 4, 5, 5});
       for (String p : policy.hooks().points()) {
         checkPoint(policy, p, () -> policy.forward(obs).logits(), index(15, 6), Router.NATIVE);
       }
+      SingleExpertPolicy single = new SingleExpertPolicy(4, 5, 4);
+      checkPoint(single, SingleExpertPolicy.HOOK_FEATURES, () -> single.forward(obs).logits(), index(16, 6), Router.NATIVE);
+      ValueNetwork value = new ValueNetwork(4, 5);
+      checkPoint(value, ValueNetwork.HOOK_FEATURES, () -> value.values(obs), index(17, 6), Router.NATIVE);
     }
   }
 
