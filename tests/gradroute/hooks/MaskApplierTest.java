@@ -131,30 +131,22 @@ class MaskApplierTest {
     try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 8)) {
       Tensor tokens = TinyModels.tokens(9, BATCH, LEN, c.vocab());
       String point = "blocks.0.attn.hook_z";
-      Tensor[] leaf = new Tensor[1];
-      Tensor[] out = new Tensor[1];
-      m.hooks().add(point, x -> leaf[0] = x.detach().requires_grad_(true));
-      MaskTable[] table = new MaskTable[1];
-      MaskApplier a = MaskApplier.apply(m, List.of(point), (p, shape) -> table[0] = randomTable(p, shape), null);
-      m.hooks().add(point, x -> {
-        x.retain_grad();
-        return out[0] = x;
-      });
+      Probe probe = new Probe(m, point, Router.NATIVE);
+      MaskApplier a = probe.applier;
       Tensor index = index(10, BATCH, LEN);
       float[] w = new float[BATCH * LEN];
       SplittableRandom r = new SplittableRandom(3);
       for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble();
       a.set(index, Tensor.create(w, BATCH, LEN)).scale(0.5);
       m.forward(tokens).sum().backward();
-      Tensor t = table[0].tensor();
+      Tensor t = probe.table.tensor();
       Tensor mask = t.index_select(0, index.view(-1));
-      Tensor ones = t.select(0, table[0].noMaskIndex()).unsqueeze(0);
+      Tensor ones = t.select(0, probe.table.noMaskIndex()).unsqueeze(0);
       Tensor wt = Tensor.create(w, BATCH * LEN).view(BATCH * LEN, 1, 1);
       Tensor soft = mask.mul(torch.rsub(wt, new org.bytedeco.pytorch.Scalar(1.0))).add(ones.mul(wt))
-          .mul(new org.bytedeco.pytorch.Scalar(0.5)).view(out[0].shape());
-      assertClose(soft.mul(out[0].grad()), leaf[0].grad(), point);
-      a.close();
-      m.hooks().clear();
+          .mul(new org.bytedeco.pytorch.Scalar(0.5)).view(probe.out.shape());
+      assertClose(soft.mul(probe.out.grad()), probe.leaf.grad(), point);
+      probe.close();
     }
   }
 
@@ -201,39 +193,51 @@ class MaskApplierTest {
   }
 
   /**
-   * Masks {@code point} with a random table and random indices, between a hook that makes its input
-   * a leaf (to read the gradient at the hook) and one that keeps its output's gradient. The native
-   * router must leave the forward pass bitwise unchanged.
+   * Masks {@code point} with a random table and random indices ({@link Probe}); the native router
+   * must leave the forward pass bitwise unchanged.
    */
   static void checkPoint(HookedModel model, String point, Supplier<Tensor> forward, Tensor index, Router router) {
     Tensor reference = forward.get().detach().clone();
-    Tensor[] leaf = new Tensor[1];
-    Tensor[] out = new Tensor[1];
-    MaskTable[] table = new MaskTable[1];
-    HookHandle in = model.hooks().add(point, x -> leaf[0] = x.detach().requires_grad_(true));
-    MaskApplier applier = MaskApplier.apply(model, List.of(point), (p, shape) -> table[0] = randomTable(p, shape), null, router);
-    HookHandle after = model.hooks().add(point, x -> {
-      x.retain_grad();
-      return out[0] = x;
-    });
-    try {
-      applier.set(index, null);
+    try (Probe probe = new Probe(model, point, router)) {
+      probe.applier.set(index, null);
       Tensor y = forward.get();
       if (router == Router.NATIVE) {
         assertTrue(torch.equal(reference, y.detach()), point + ": masking changed the forward pass");
       } else { // the formula m·x + (1 − m)·x.detach() rounds
         assertClose(reference, y.detach(), point + " forward");
       }
-      Tensor upstreamWeights = torch.randn(y.shape());
-      y.mul(upstreamWeights).sum().backward();
-      assertNotNull(table[0], point + ": no table built");
-      Tensor rows = table[0].tensor().index_select(0, index.reshape(-1));
-      long[] maskShape = new long[(int) out[0].dim()];
-      for (int d = 0; d < maskShape.length; d++) maskShape[d] = out[0].size(d);
-      Tensor mask = rows.reshape(maskShape);
-      assertClose(mask.mul(out[0].grad()), leaf[0].grad(), point);
-      assertTrue(leaf[0].grad().abs().sum().item_float() > 0, point + ": no gradient reached the hook");
-    } finally {
+      y.mul(torch.randn(y.shape())).sum().backward();
+      assertNotNull(probe.table, point + ": no table built");
+      Tensor rows = probe.table.tensor().index_select(0, index.reshape(-1));
+      Tensor mask = rows.reshape(probe.out.shape());
+      assertClose(mask.mul(probe.out.grad()), probe.leaf.grad(), point);
+      assertTrue(probe.leaf.grad().abs().sum().item_float() > 0, point + ": no gradient reached the hook");
+    }
+  }
+
+  /**
+   * A {@link MaskApplier} with a random table at one point, between a hook that makes the point's
+   * input a leaf (to read the gradient at the hook) and one that keeps its output's gradient.
+   */
+  private static final class Probe implements AutoCloseable {
+    final MaskApplier applier;
+    final HookHandle in;
+    final HookHandle after;
+    MaskTable table;
+    Tensor leaf;
+    Tensor out;
+
+    Probe(HookedModel model, String point, Router router) {
+      in = model.hooks().add(point, x -> leaf = x.detach().requires_grad_(true));
+      applier = MaskApplier.apply(model, List.of(point), (p, shape) -> table = randomTable(p, shape), null, router);
+      after = model.hooks().add(point, x -> {
+        x.retain_grad();
+        return out = x;
+      });
+    }
+
+    @Override
+    public void close() {
       in.remove();
       applier.close();
       after.remove();
