@@ -1,7 +1,7 @@
 package gradroute.hooks;
 
 import gradroute.routing.MaskTable;
-import java.util.Arrays;
+import java.util.Map;
 
 /**
  * What a gradient mask is at each hooked point: the {@link MaskTable} whose rows the batch's mask
@@ -16,18 +16,26 @@ import java.util.Arrays;
 public interface MaskRule {
   /**
    * @param point the hook point's full name
-   * @param rowShape the activation's dims after the index dims
+   * @param rowShape the activation's dims after the index dims (the table's rows must have this shape)
    */
   MaskTable table(String point, long[] rowShape);
 
-  /** The same table at every point; a point whose rows have another shape is an error naming it. */
+  /**
+   * The same table at every point. ({@link MaskApplier} rejects a table whose rows do not fit a
+   * point, naming the point and both shapes.)
+   */
   static MaskRule of(MaskTable table) {
+    if (table == null) throw new IllegalArgumentException("mask table is null");
+    return (point, rowShape) -> table;
+  }
+
+  /** A table of its own at each point (e.g. per layer). */
+  static MaskRule byPoint(Map<String, MaskTable> tables) {
+    Map<String, MaskTable> copy = Map.copyOf(tables);
     return (point, rowShape) -> {
-      if (!Arrays.equals(rowShape, table.rowShape())) {
-        throw new IllegalArgumentException("mask rows " + Arrays.toString(table.rowShape()) + " do not fit hook point '"
-            + point + "', whose rows are " + Arrays.toString(rowShape));
-      }
-      return table;
+      MaskTable t = copy.get(point);
+      if (t == null) throw new IllegalArgumentException("no mask table for hook point '" + point + "'; tables are for " + copy.keySet());
+      return t;
     };
   }
 }

@@ -2,6 +2,7 @@ package gradroute.model.era;
 
 import gradroute.hooks.HookHandle;
 import gradroute.hooks.MaskApplier;
+import gradroute.hooks.MaskRule;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.TokenBatch;
@@ -122,7 +123,7 @@ public final class EraRouting implements AutoCloseable {
       }
     }
     masks = MaskApplier.apply(expanded, spec.layers(), List.of(HOOK_TYPE),
-        (point, rowShape) -> gradroute.hooks.MaskRule.of(tableOf.get(point)).table(point, rowShape), device);
+        MaskRule.byPoint(tableOf), device);
     masks.setEnabled(routing);
   }
 
