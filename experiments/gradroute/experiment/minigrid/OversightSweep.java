@@ -1,5 +1,6 @@
 package gradroute.experiment.minigrid;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.Plots;
@@ -9,7 +10,6 @@ import gradroute.rl.env.GridRenderer;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.Evaluation;
-import gradroute.rl.reinforce.Method;
 import gradroute.rl.reinforce.ReinforceTrainer;
 import gradroute.runtime.CpuThreads;
 import gradroute.runtime.Seeds;
@@ -101,7 +101,7 @@ public final class OversightSweep {
     private static AgentConfig agentConfig(Method method, double p, int seed, int nEnvs, int steps, long updates,
         double lr, int segment, int evalEvery, int evalEnvs, int evalSteps, double entropyWeight, double gateWeight,
         double commitWeight) {
-      return new AgentConfig(method, p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_COEF,
+      return new AgentConfig(method.recipe(), p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_COEF,
           entropyWeight, gateWeight, commitWeight, segment, evalEvery, evalEnvs, evalSteps);
     }
 
