@@ -105,4 +105,8 @@ fetch_headers
 unpack_libraries
 say "mvn ${maven_args[*]}"
 cd "$ROOT"
-exec mvn -B -Dtorch.home="$TORCH_HOME" "${maven_args[@]}"
+# the commit every run records (Provenance); "unknown" outside a git checkout
+git_commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+git_dirty=unknown
+[ "$git_commit" != unknown ] && { [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && git_dirty=false || git_dirty=true; }
+exec mvn -B -Dtorch.home="$TORCH_HOME" -Dgradroute.git.commit="$git_commit" -Dgradroute.git.dirty="$git_dirty" "${maven_args[@]}"
