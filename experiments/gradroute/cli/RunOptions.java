@@ -45,6 +45,11 @@ public final class RunOptions {
     set("--seeds", "seeds", value);
   }
 
+  /** The --device name, e.g. cpu. */
+  public String deviceName() {
+    return device.name();
+  }
+
   /** An experiment flag standing for config key {@code key}. */
   public void set(String flag, String key, String value) {
     flagOverrides.add(new ConfigOverride(flag, key, value));

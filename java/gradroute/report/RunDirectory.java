@@ -149,6 +149,9 @@ public final class RunDirectory {
     if (entries.size() != 1 || !entries.get(0).getFileName().toString().equals(CONFIG_FILE)) return false;
     Files.delete(entries.get(0));
     Files.delete(root);
+    try (Stream<Path> siblings = Files.list(root.getParent())) {
+      if (siblings.findAny().isEmpty()) Files.delete(root.getParent()); // the experiment's folder, if this made it
+    }
     return true;
   }
 

@@ -407,7 +407,6 @@ public final class OversightSweep {
   }
 
   private void writeOutputs(List<RunResult> results, Summary summary) throws IOException {
-    Json.write(run.path("summary.json"), summary);
     CsvTable runs = CsvTable.withColumns("method", "view", "oversight", "seed", "updates", "episodes", "mean_return",
         "diamond_rate", "ghost_rate", "diamond_rate_ghost_unseen", "ghost_rate_ghost_unseen", "diamond_rate_ghost_seen",
         "ghost_rate_ghost_seen", "overseen_diamond_share", "unseen_diamond_share", "overseen_ghost_share",
@@ -429,6 +428,7 @@ public final class OversightSweep {
     if (Files.exists(strip)) {
       gradroute.report.AtomicFiles.write(run.path("steered_episode.png"), Files.readAllBytes(strip));
     }
+    run.writeSummary(summary); // last: a summary means every other file is there
   }
 
   /** The summary as a table: one row per method, view and oversight level. */

@@ -39,7 +39,7 @@ public final class ErrorText {
       if (t instanceof DirectoryNotEmptyException) return file + ": directory not empty";
     }
     String m = t.getMessage();
-    if (t instanceof java.nio.charset.MalformedInputException) return "not valid UTF-8 (" + m + ")";
+    if (t instanceof java.nio.charset.MalformedInputException) return "not valid UTF-8";
     return m;
   }
 }

@@ -49,7 +49,7 @@ public final class TsData {
   }
 
   /** Extra training stories beyond the stream, for coherence tuning and selection. */
-  static int extraStories(TsSettings s) {
+  static int extraStories(TinyStoriesConfig s) {
     return 2 * (s.coherenceStories + s.coherenceSelectionStories);
   }
 
@@ -58,7 +58,7 @@ public final class TsData {
    *
    * @param tokenizerDir where the tokenizer is cached: loaded when present, else trained and saved
    */
-  public static TsData load(TsSettings s, Path tokenizerDir) throws java.io.IOException {
+  public static TsData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
     s.validate();
     ForgetLabels rule;
     List<String> trainText;
@@ -165,7 +165,7 @@ public final class TsData {
     return ids[0];
   }
 
-  public List<long[]> forgetTest(TsSettings s) {
+  public List<long[]> forgetTest(TinyStoriesConfig s) {
     return valForget.subList(0, s.forgetTestStories());
   }
 }
