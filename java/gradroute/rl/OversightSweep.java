@@ -1,5 +1,6 @@
 package gradroute.rl;
 
+import gradroute.config.Range;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.Plots;
@@ -41,21 +42,21 @@ public final class OversightSweep {
    */
   public record Settings(
       List<String> methods,
-      List<Double> oversight,
-      int seeds,
-      int nEnvs,
-      int stepsPerUpdate,
-      long updates,
-      double lr,
-      int segmentUpdates,
-      int evalEvery,
-      int evalEnvs,
-      int evalSteps,
-      int finalEvalEnvs,
-      int finalEvalSteps,
-      double entropyWeight,
-      double gateWeight,
-      double commitWeight) {
+      @Range(min = 0, max = 1) List<Double> oversight,
+      @Range(min = 1, max = 1000) int seeds,
+      @Range(min = 1, max = 1 << 16) int nEnvs,
+      @Range(min = 1, max = 1 << 16) int stepsPerUpdate,
+      @Range(min = 1, max = 1e9) long updates,
+      @Range(min = 1e-12, max = 1e12) double lr,
+      @Range(min = 1, max = 1e9) int segmentUpdates,
+      @Range(min = 0, max = 1e9) int evalEvery,
+      @Range(min = 1, max = 1 << 16) int evalEnvs,
+      @Range(min = 1, max = 1 << 16) int evalSteps,
+      @Range(min = 1, max = 1 << 16) int finalEvalEnvs,
+      @Range(min = 1, max = 1 << 16) int finalEvalSteps,
+      @Range(min = 0, max = 1e6) double entropyWeight,
+      @Range(min = 0, max = 1e6) double gateWeight,
+      @Range(min = 0, max = 1e6) double commitWeight) {
 
     public Settings {
       methods = List.copyOf(methods);
