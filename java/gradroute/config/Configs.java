@@ -106,6 +106,7 @@ public final class Configs {
   public static <T> T withOverrides(T config, Class<T> type, List<ConfigOverride> overrides) {
     ObjectNode tree = MAPPER.valueToTree(config);
     for (ConfigOverride o : overrides) set(tree, MAPPER.constructType(type), o);
+    checkTreeRanges(tree, type, "", overrides);
     T result = fromTree(tree, type, "the overrides");
     check(result, overrides);
     return result;
@@ -302,7 +303,7 @@ public final class Configs {
 
   private static void collectNumericKeys(Class<?> type, String prefix, Map<String, Range> out) {
     for (Knob k : knobs(type)) {
-      if (isNumeric(k.type)) out.put(prefix + k.name, k.range);
+      if (isNumeric(k.type) || isNumberList(k.genericType)) out.put(prefix + k.name, k.range);
       else if (isGroup(MAPPER.constructType(k.genericType))) collectNumericKeys(k.type, prefix + k.name + ".", out);
     }
   }
@@ -310,6 +311,38 @@ public final class Configs {
   private static boolean isNumeric(Class<?> c) {
     return c == int.class || c == long.class || c == double.class || c == float.class || c == int[].class
         || c == long[].class || c == double[].class || Number.class.isAssignableFrom(c);
+  }
+
+  private static boolean isNumberList(java.lang.reflect.Type t) {
+    return t instanceof java.lang.reflect.ParameterizedType p && Collection.class.isAssignableFrom((Class<?>) p.getRawType())
+        && p.getActualTypeArguments()[0] instanceof Class<?> c && Number.class.isAssignableFrom(c);
+  }
+
+  /**
+   * The ranges checked on the JSON before the config is built, so that a record whose constructor
+   * checks its values still reports the key and its range first.
+   */
+  private static void checkTreeRanges(JsonNode tree, Class<?> type, String prefix, List<ConfigOverride> overrides) {
+    for (Knob k : knobs(type)) {
+      JsonNode v = tree.get(k.name);
+      if (v == null || v.isNull()) continue;
+      String key = prefix + k.name;
+      if (k.range != null) {
+        List<JsonNode> values = new ArrayList<>();
+        if (v.isArray()) v.forEach(values::add);
+        else values.add(v);
+        for (JsonNode n : values) {
+          if (!n.isNumber()) continue; // a type error, reported when the config is built
+          double x = n.doubleValue();
+          if (!(x >= k.range.min() && x <= k.range.max())) {
+            throw new ConfigException(key + " must be in [" + fmt(k.range.min()) + ", " + fmt(k.range.max()) + "], got "
+                + (n.isIntegralNumber() ? n.asText() : Double.toString(x)) + fromFlags(overrides, key));
+          }
+        }
+      } else if (v.isObject() && isGroup(MAPPER.constructType(k.genericType))) {
+        checkTreeRanges(v, k.type, key + ".", overrides);
+      }
+    }
   }
 
   /** A record component or public field. */
