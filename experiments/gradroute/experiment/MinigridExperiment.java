@@ -2,7 +2,7 @@ package gradroute.experiment;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.rl.OversightSweep;
+import gradroute.experiment.minigrid.OversightSweep;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

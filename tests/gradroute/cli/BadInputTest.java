@@ -11,7 +11,7 @@ import gradroute.config.Configs;
 import gradroute.config.Range;
 import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
-import gradroute.rl.OversightSweep;
+import gradroute.experiment.minigrid.OversightSweep;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
