@@ -2,6 +2,7 @@ package gradroute.experiment;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
+import gradroute.experiment.minigrid.MinigridConfig;
 import gradroute.experiment.minigrid.OversightSweep;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ public final class MinigridExperiment implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (workers != null && (workers < 1 || workers > 1024)) throw new IllegalArgumentException("--workers must be in [1, 1024], got " + workers);
-    RunSetup<OversightSweep.Settings> setup = new RunSetup<>(run, "minigrid", OversightSweep.Settings.class, "cpu");
+    RunSetup<MinigridConfig> setup = new RunSetup<>(run, "minigrid", MinigridConfig.class, "cpu");
     setup.start(setup.config(), (settings, dir, dev, resume) -> {
       System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",
           settings.methodList().size() * settings.oversight().size() * settings.seeds(), settings.totalUpdates(),

@@ -11,6 +11,7 @@ import gradroute.config.Configs;
 import gradroute.config.Range;
 import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
+import gradroute.experiment.minigrid.MinigridConfig;
 import gradroute.experiment.minigrid.OversightSweep;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,7 +38,7 @@ class BadInputTest {
   static final List<Experiment> EXPERIMENTS = List.of(
       new Experiment("mnist", MnistConfig.class, "cpu", Map.of("--epochs", "epochs", "--batch-size", "batchSize",
           "--hidden", "hidden", "--checkpoint-every", "checkpointEvery", "--seeds", "seeds")),
-      new Experiment("minigrid", OversightSweep.Settings.class, "cpu", Map.of("--updates", "updates", "--envs", "nEnvs",
+      new Experiment("minigrid", MinigridConfig.class, "cpu", Map.of("--updates", "updates", "--envs", "nEnvs",
           "--lr", "lr", "--entropy-weight", "entropyWeight", "--gate-weight", "gateWeight", "--commit-weight", "commitWeight",
           "--seeds", "seeds", "--oversight", "oversight")),
       new Experiment("tinystories", TinyStoriesConfig.class, "demo", Map.ofEntries(Map.entry("--steps", "steps"),
