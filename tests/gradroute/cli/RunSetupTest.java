@@ -78,6 +78,12 @@ class RunSetupTest {
     Path dir = out.resolve("mnist/r");
     assertTrue(Files.isRegularFile(dir.resolve(RunDirectory.FAILED_FILE)));
     assertTrue(Json.readTree(dir.resolve(RunDirectory.FAILED_FILE)).get("error").asText().contains("killed"));
+    var provenance = Json.readTree(dir.resolve(RunDirectory.CONFIG_FILE)).get("provenance");
+    assertTrue(provenance.get("gitCommit").asText().matches("[0-9a-f]{40}|unknown"), provenance.toString());
+    for (String key : new String[] {"gradrouteVersion", "libtorchVersion", "presetVersion", "blasLibrary", "torchThreads",
+        "blasThreads", "ompWaitPolicy", "flushToZero", "jvm", "os", "cpuModel", "logicalCores"}) {
+      assertTrue(provenance.hasNonNull(key), key + " missing from " + provenance);
+    }
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUMMARY_FILE)));
   }
 
@@ -88,5 +94,16 @@ class RunSetupTest {
       throw new IllegalArgumentException("corpus unreadable");
     }));
     assertFalse(Files.exists(out.resolve("mnist/early")));
+  }
+
+  @Test
+  void aPresetNameStillWorksWithConfigAndAResumeWithoutConfigFlagsUsesTheRecordedOne() throws Exception {
+    assertEquals("T", setup("--config", "T").config().name());
+    assertEquals(200, setup("--config", "T").config().epochs());
+    startedRun("r");
+    MnistConfig recorded = setup("--out", out.toString(), "--run", "r", "--resume").config();
+    assertEquals("quick", recorded.name());
+    assertEquals(3, setup("--out", out.toString(), "--run", "r", "--resume", "--config",
+        out.resolve("mnist/r/config.json").toString(), "--set", "epochs=3").config().epochs());
   }
 }
