@@ -105,6 +105,9 @@ public final class RunSetup<C> {
         log.warn("--force-resume: {}; config.json now records the new config", what);
         dir.rewriteRecord(record);
       }
+      List<String> settings = numberSettingDifferences(dir.record(), Json.mapper().valueToTree(record));
+      if (!settings.isEmpty()) log.warn("resuming '{}' with other thread or BLAS settings, so numbers may differ from an uninterrupted run: {}",
+          options.run, String.join("; ", settings));
     } else {
       if (options.run != null && RunDirectory.runs(options.out, experiment).contains(options.run)) {
         log.warn("run '{}' exists in {}: starting it afresh (use --resume to continue it)", options.run, options.out.resolve(experiment));
@@ -136,6 +139,17 @@ public final class RunSetup<C> {
     JsonNode pn = now.path("provenance");
     for (String key : new String[] {"gradrouteVersion", "gitCommit", "gitDirty"}) {
       if (!pb.path(key).equals(pn.path(key))) out.add("code " + key + ": " + pb.path(key) + " -> " + pn.path(key));
+    }
+    return out;
+  }
+
+  /** Provenance entries that change numbers without being config: threads, BLAS, flush-to-zero. */
+  static List<String> numberSettingDifferences(JsonNode before, JsonNode now) {
+    List<String> out = new ArrayList<>();
+    JsonNode pb = before.path("provenance");
+    JsonNode pn = now.path("provenance");
+    for (String key : new String[] {"torchThreads", "blasLibrary", "blasThreads", "ompNumThreads", "openblasNumThreads", "flushDenormal"}) {
+      if (!pb.path(key).equals(pn.path(key))) out.add(key + ": " + pb.path(key) + " -> " + pn.path(key));
     }
     return out;
   }

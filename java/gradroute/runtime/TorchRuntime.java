@@ -62,8 +62,8 @@ public final class TorchRuntime {
     }
   }
 
-  /** Whether denormal floats are flushed to zero (set by nothing yet: false). */
-  public static boolean flushToZero() {
+  /** Whether libtorch flushes subnormal floats to zero (nothing sets it yet: false). */
+  public static boolean flushDenormal() {
     return false;
   }
 
