@@ -2,7 +2,6 @@ package gradroute.experiment.minigrid;
 
 import gradroute.config.Range;
 import gradroute.rl.reinforce.AgentConfig;
-import gradroute.rl.reinforce.Method;
 import java.util.List;
 
 /**
@@ -69,7 +68,7 @@ public record MinigridConfig(
   private static AgentConfig agentConfig(Method method, double p, int seed, int nEnvs, int steps, long updates,
       double lr, int segment, int evalEvery, int evalEnvs, int evalSteps, double entropyWeight, double gateWeight,
       double commitWeight) {
-    return new AgentConfig(method, p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_WEIGHT,
+    return new AgentConfig(method.recipe(), p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_WEIGHT,
         entropyWeight, gateWeight, commitWeight, segment, evalEvery, evalEnvs, evalSteps);
   }
 

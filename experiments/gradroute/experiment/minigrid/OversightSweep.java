@@ -1,5 +1,6 @@
 package gradroute.experiment.minigrid;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.Plots;
@@ -9,7 +10,6 @@ import gradroute.rl.env.GridRenderer;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.Evaluation;
-import gradroute.rl.reinforce.Method;
 import gradroute.rl.reinforce.ReinforceTrainer;
 import gradroute.runtime.CpuThreads;
 import gradroute.runtime.Seeds;

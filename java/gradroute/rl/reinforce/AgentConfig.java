@@ -7,11 +7,11 @@ import gradroute.runtime.Seeds;
 /**
  * One training run of the oversight experiment.
  *
- * @param method which agent ({@link Method})
+ * @param recipe which agent ({@link AgentRecipe}: network, reward, routing, filtering)
  * @param oversight probability that each terminal cell is overseen in an episode, in [0, 1]
  * @param nEnvs environments stepped together
  * @param stepsPerUpdate rollout length per update (transitions per update = nEnvs × this)
- * @param updates gradient steps (the sweep gives the oracle {@link Method#updatesFor} of them)
+ * @param updates gradient steps
  * @param lr Adam learning rate
  * @param seed seeds the initial weights, the environments and the action sampling
  * @param gamma discount of the returns
@@ -28,7 +28,7 @@ import gradroute.runtime.Seeds;
  * @param evalSteps steps of an in-training evaluation
  */
 public record AgentConfig(
-    Method method,
+    AgentRecipe recipe,
     double oversight,
     int nEnvs,
     int stepsPerUpdate,
@@ -52,8 +52,8 @@ public record AgentConfig(
   public static final int STEPS_PER_UPDATE = 32;
 
   public AgentConfig {
-    if (method == null) {
-      throw new IllegalArgumentException("method is missing");
+    if (recipe == null) {
+      throw new IllegalArgumentException("the agent recipe is missing");
     }
     if (!(oversight >= 0.0 && oversight <= 1.0)) {
       throw new IllegalArgumentException("oversight must be in [0, 1], got " + oversight);
@@ -92,23 +92,23 @@ public record AgentConfig(
   }
 
   /** The spec's loss weights and discount with the given scale. */
-  public static AgentConfig of(Method method, double oversight, int nEnvs, long updates, double lr, long seed) {
-    return new AgentConfig(method, oversight, nEnvs, STEPS_PER_UPDATE, updates, lr, seed, GAMMA, VALUE_WEIGHT,
+  public static AgentConfig of(AgentRecipe recipe, double oversight, int nEnvs, long updates, double lr, long seed) {
+    return new AgentConfig(recipe, oversight, nEnvs, STEPS_PER_UPDATE, updates, lr, seed, GAMMA, VALUE_WEIGHT,
         ENTROPY_WEIGHT, GATE_WEIGHT, 0.0, 100, 0, 64, 64);
   }
 
   public AgentConfig withUpdates(long u) {
-    return new AgentConfig(method, oversight, nEnvs, stepsPerUpdate, u, lr, seed, gamma, valueWeight, entropyWeight,
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, u, lr, seed, gamma, valueWeight, entropyWeight,
         gateWeight, commitWeight, segmentUpdates, evalEvery, evalEnvs, evalSteps);
   }
 
   public AgentConfig withEvaluation(int every, int envs, int steps) {
-    return new AgentConfig(method, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
         entropyWeight, gateWeight, commitWeight, segmentUpdates, every, envs, steps);
   }
 
   public AgentConfig withSegmentUpdates(int s) {
-    return new AgentConfig(method, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
         entropyWeight, gateWeight, commitWeight, s, evalEvery, evalEnvs, evalSteps);
   }
 

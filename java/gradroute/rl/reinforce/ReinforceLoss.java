@@ -1,5 +1,6 @@
 package gradroute.rl.reinforce;
 
+import gradroute.hooks.MaskApplier;
 import gradroute.rl.agent.PolicyNetwork;
 import gradroute.rl.agent.RouteGates;
 import gradroute.rl.agent.ValueNetwork;
@@ -16,9 +17,9 @@ import org.bytedeco.pytorch.global.torch;
  *          + gateWeight·BCE(gate logit, label) over labelled rows   (routed network)
  * </pre>
  *
- * With {@link Method#routesGradients()} each row goes along the route of its episode's outcome
- * ({@link RolloutBuffer#routes}); a mean over the whole batch is the sum of each route's mean weighted
- * by the fraction of the batch it covers, as the spec asks. With {@link Method#filtersUnseen()} the
+ * With {@link AgentRecipe#routesGradients()} each row goes along the route of its episode's outcome
+ * ({@link RolloutBuffer#routes}, applied at the policy's hook points by {@link RouteGates}); a mean over the whole batch is the sum of each route's mean weighted
+ * by the fraction of the batch it covers, as the spec asks. With {@link AgentRecipe#filtersUnseen()} the
  * means run over the kept rows only ({@link RolloutBuffer#filterMask}). The gate's labels: 1 for
  * overseen-diamond rows, 0 for overseen-ghost rows.
  */
@@ -41,20 +42,18 @@ public final class ReinforceLoss {
     if (actions.length != rows || outcomes.length != rows || observations.size(0) != rows) {
       throw new IllegalArgumentException("returns, actions, outcomes and observations must have the same rows");
     }
-    Method method = config.method();
+    AgentRecipe recipe = config.recipe();
     Tensor g = Evaluation.onDevice(Tensor.create(returns, rows), device);
     Tensor actionIndex = Evaluation.onDevice(Tensor.create(actions, rows, 1), device);
     Tensor keep = null;
     double kept = rows;
-    if (method.filtersUnseen()) {
+    if (recipe.filtersUnseen()) {
       float[] mask = RolloutBuffer.filterMask(outcomes);
       kept = 0;
       for (float m : mask) kept += m;
       keep = Evaluation.onDevice(Tensor.create(mask, rows), device);
     }
-    RouteGates gates = method.routesGradients() ? RouteGates.of(RolloutBuffer.routes(outcomes), device) : null;
-
-    PolicyNetwork.Forward forward = policy.forwardTraining(observations, gates);
+    PolicyNetwork.Forward forward = forward(recipe, policy, observations, outcomes, device);
     Tensor logp = forward.logits().log_softmax(1);
     Tensor logpAction = logp.gather(1, actionIndex).view(-1);
     Tensor entropyPerRow = logp.exp().mul(logp).sum(new long[] {1}).neg();
@@ -80,7 +79,7 @@ public final class ReinforceLoss {
 
     Tensor gateLoss = null;
     int labelled = 0;
-    if (method.routedNetwork()) {
+    if (recipe.routedNetwork()) {
       float[] target = new float[rows];
       float[] labelledMask = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -102,7 +101,7 @@ public final class ReinforceLoss {
         total = total.add(gateLoss.mul(new Scalar(config.gateWeight())));
       }
     }
-    if (method.routedNetwork() && config.commitWeight() > 0 && labelled < rows) {
+    if (recipe.routedNetwork() && config.commitWeight() > 0 && labelled < rows) {
       // the optional commitment term: binary entropy of σ(gate) on the unlabelled rows, minimised
       float[] unlabelled = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -118,5 +117,15 @@ public final class ReinforceLoss {
     }
     Tensor gateLogit = forward.gateLogit() == null ? null : forward.gateLogit().detach();
     return new Parts(total, pgLoss, valueLoss, entropy, gateLoss, labelled, kept, gateLogit);
+  }
+
+  /** The training forward pass, each row routed along its episode's route when the recipe routes gradients. */
+  private static PolicyNetwork.Forward forward(AgentRecipe recipe, PolicyNetwork policy, Tensor observations, int[] outcomes,
+      Device device) {
+    if (!recipe.routesGradients()) return policy.forward(observations);
+    try (MaskApplier routes = MaskApplier.apply(policy, RouteGates.POINTS, RouteGates.RULE, device)) {
+      routes.set(RouteGates.index(RolloutBuffer.routes(outcomes), device), null);
+      return policy.forward(observations);
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.rl.agent.PolicyNetwork;
 import gradroute.rl.agent.RoutedPolicy;
 import gradroute.rl.agent.ValueNetwork;
@@ -83,7 +84,7 @@ public class RoutedGradientTest {
   }
 
   private static AgentConfig config(Method m, double gateWeight) {
-    return new AgentConfig(m, 0.5, 4, 8, 1, 1e-3, 0, 0.97, 0.5, 0.1, gateWeight, 0.0, 10, 0, 4, 4);
+    return new AgentConfig(m.recipe(), 0.5, 4, 8, 1, 1e-3, 0, 0.97, 0.5, 0.1, gateWeight, 0.0, 10, 0, 4, 4);
   }
 
   private static RoutedPolicy policy() {
@@ -186,7 +187,7 @@ public class RoutedGradientTest {
 
     // The same batch with the rows routed away from an expert dropped from the loss (weight 0) must
     // give that expert the same gradient: routing adds exactly nothing from them.
-    PolicyNetwork.Forward f = policy.forwardTraining(observations(ROWS, 1), null);
+    PolicyNetwork.Forward f = policy.forward(observations(ROWS, 1));
     Tensor logp = f.logits().log_softmax(1).gather(1, Tensor.create(randomActions(ROWS, 3), ROWS, 1)).view(-1);
     Tensor v = value.values(observations(ROWS, 1)).detach();
     Tensor perRow = logp.mul(Tensor.create(randomReturns(ROWS, 2), ROWS).sub(v)).neg();
