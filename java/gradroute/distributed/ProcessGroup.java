@@ -44,8 +44,7 @@ public final class ProcessGroup implements AutoCloseable {
     TCPStoreOptions options = new TCPStoreOptions();
     options.port((short) world.masterPort());
     options.isServer(world.isMain());
-    options.numWorkers().put(world.worldSize());
-    options.waitWorkers(true);
+    options.waitWorkers(false); // the Gloo rendezvous below waits for every rank, under the same timeout
     options.timeout(timeout);
     TCPStore store;
     try {

@@ -63,8 +63,7 @@ public final class Gpt implements AutoCloseable {
   private final LinkedHashMap<String, Tensor> params;
   private final Hooks hooks;
   private Tensor causal; // [n_ctx, n_ctx] bool, true above the diagonal
-  private Tensor rotaryCos; // [n_ctx, rotaryDim], each frequency repeated for its pair
-  private Tensor rotarySin;
+  private Rotary rotary; // built on first use
   private boolean closed;
 
   private Gpt(GptConfig config, Device device, LinkedHashMap<String, Tensor> params) {
@@ -294,8 +293,8 @@ public final class Gpt implements AutoCloseable {
     Tensor kk = hooks.fire(b + "attn.hook_k", headProjection(x, b, "K", config.nKvHeads(), batch, len));
     Tensor v = hooks.fire(b + "attn.hook_v", headProjection(x, b, "V", config.nKvHeads(), batch, len));
     if (!config.learnedPositions()) {
-      q = rotary(q, len);
-      kk = rotary(kk, len);
+      q = rotary(q);
+      kk = rotary(kk);
     }
     if (config.nKvHeads() != h) {
       long group = h / config.nKvHeads(); // query head i reads key/value head i / group
@@ -339,46 +338,11 @@ public final class Gpt implements AutoCloseable {
     return x.mul(meanSquare.add(new Scalar(eps)).rsqrt()).mul(gain);
   }
 
-  /**
-   * Rotary embedding of {@code x [B, T, H, dh]} on its first {@code rotaryDim} dims: pair (2j, 2j+1)
-   * at position p turns by angle {@code p * ROTARY_BASE^(-2j/rotaryDim)}; the other dims pass.
-   */
-  private Tensor rotary(Tensor x, long len) {
-    int r = config.rotaryDim();
-    if (rotaryCos == null) {
-      Tensor[] tables = rotaryTables(config.nCtx(), r);
-      rotaryCos = onDevice(tables[0]).retainReference();
-      rotarySin = onDevice(tables[1]).retainReference();
-    }
-    Tensor cos = rotaryCos.narrow(0, 0, len).view(1, len, 1, r);
-    Tensor sin = rotarySin.narrow(0, 0, len).view(1, len, 1, r);
-    Tensor head = x.narrow(3, 0, r);
-    Tensor pairs = head.reshape(x.size(0), len, x.size(2), r / 2, 2);
-    Tensor turned = torch.stack(new TensorVector(pairs.select(4, 1).neg(), pairs.select(4, 0)), 4)
-        .reshape(x.size(0), len, x.size(2), r);
-    Tensor rotated = head.mul(cos).add(turned.mul(sin));
-    if (r == config.dHead()) return rotated;
-    return torch.cat(new TensorVector(rotated, x.narrow(3, r, config.dHead() - r)), 3);
+  private Tensor rotary(Tensor x) {
+    if (rotary == null) rotary = new Rotary(config.nCtx(), config.rotaryDim(), GptConfig.ROTARY_BASE, device);
+    return rotary.apply(x);
   }
 
-  /** cos and sin {@code [n, r]} of angle {@code p * theta_j} at column 2j and 2j+1. */
-  static Tensor[] rotaryTables(int n, int r) {
-    float[] cos = new float[n * r], sin = new float[n * r];
-    for (int p = 0; p < n; p++) {
-      for (int j = 0; j < r / 2; j++) {
-        double angle = p * Math.pow(GptConfig.ROTARY_BASE, -2.0 * j / r);
-        for (int c = 2 * j; c <= 2 * j + 1; c++) {
-          cos[p * r + c] = (float) Math.cos(angle);
-          sin[p * r + c] = (float) Math.sin(angle);
-        }
-      }
-    }
-    return new Tensor[] {Tensor.create(cos, n, r), Tensor.create(sin, n, r)};
-  }
-
-  private Tensor onDevice(Tensor t) {
-    return device.is_cpu() ? t : t.to(device, ScalarType.Float);
-  }
 
   private Tensor causalMask(long len) {
     if (causal == null) {
@@ -534,10 +498,7 @@ public final class Gpt implements AutoCloseable {
     hooks.clear();
     for (Tensor t : params.values()) t.releaseReference();
     if (causal != null) causal.releaseReference();
-    if (rotaryCos != null) {
-      rotaryCos.releaseReference();
-      rotarySin.releaseReference();
-    }
+    if (rotary != null) rotary.close();
   }
 
   private void checkOpen() {

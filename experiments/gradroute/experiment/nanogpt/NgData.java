@@ -33,7 +33,7 @@ final class NgData {
   static final int VAL_EVERY = 20;
   /** Co-occurrence window (tokens each side) and the number of related tokens kept. */
   static final int RELATED_WINDOW = 64;
-  static final int RELATED_COUNT = 50;
+  static final int RELATED_COUNT = 30;
   static final int RELATED_MIN_COUNT = 20;
 
   record Meta(String corpus, int vocab, String routedWord, int routedId, long trainTokens, long valTokens,
@@ -75,7 +75,11 @@ final class NgData {
     List<String> trainLines = new ArrayList<>(), valLines = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) ((i / BLOCK_LINES) % VAL_EVERY == VAL_EVERY - 1 ? valLines : trainLines).add(lines.get(i));
     BpeTokenizer tok = BpeTokenizer.train(trainLines, vocab, Set.of(), Set.of(routedWord));
-    int routed = tok.idOf(routedWord);
+    int[] routedIds = tok.encodeOrdinary(routedWord);
+    if (routedIds.length != 1) {
+      throw new IllegalStateException("'" + routedWord + "' is " + routedIds.length + " tokens after forcing it to one");
+    }
+    int routed = routedIds[0];
     int[] trainIds = encode(tok, trainLines), valIds = encode(tok, valLines);
     List<Integer> related = related(trainIds, routed, tok.vocabSize());
     long routedCount = 0;

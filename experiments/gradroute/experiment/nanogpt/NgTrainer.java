@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.distributed.GradientStep;
 import gradroute.distributed.ProcessGroup;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
@@ -18,10 +19,8 @@ import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OutputArchive;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * One optimiser step of nanoGPT-style training, data parallel when given a process group: each
@@ -84,31 +83,22 @@ final class NgTrainer implements Trainable {
     double lr = schedule.at(step);
     AdamWConfig.setLr(optimizer, lr);
     List<long[]> mine = windows.of(step);
-    int micro = mine.size() / microBatch;
-    double lossSum = 0;
-    for (int m = 0; m < micro; m++) {
+    GradientStep.Result r = GradientStep.compute(params, group, mine.size() / microBatch, m -> {
       TokenBatch b = new TokenBatch(mine.subList(m * microBatch, (m + 1) * microBatch), Integer.MAX_VALUE, 0);
+      if (routing == null) return LmLoss.mean(model, b);
+      routing.set(rule.indexTensor(b.sequences(), b.positions()), null);
       try {
-        if (routing != null) {
-          Tensor index = rule.indexTensor(b.sequences(), b.positions());
-          routing.set(index, null);
-        }
-        Tensor loss = LmLoss.mean(model, b);
-        loss.div(new Scalar((double) micro)).backward();
-        lossSum += loss.item_double();
+        return LmLoss.mean(model, b);
       } finally {
-        if (routing != null) routing.clear();
+        routing.clear(); // the backward pass reads the table and indices captured by the op
       }
-    }
-    double loss = lossSum / micro;
-    if (group != null) loss = group.averageGradients(params, loss)[0];
-    double norm = clip > 0 ? torch.clip_grad_norm_(model.parameterVector(), clip) : Double.NaN;
+    }, clip);
     optimizer.step();
     optimizer.zero_grad();
     Map<String, Double> out = new LinkedHashMap<>();
-    out.put("loss", loss);
+    out.put("loss", r.loss());
     out.put("lr", lr);
-    if (clip > 0) out.put("grad_norm", norm);
+    if (clip > 0) out.put("grad_norm", r.gradNorm());
     return out;
   }
 
