@@ -31,8 +31,11 @@ final class NgData {
   /** Every VAL_EVERY-th block of BLOCK_LINES lines is held out (the KJV's books all reach validation). */
   static final int BLOCK_LINES = 50;
   static final int VAL_EVERY = 20;
-  /** Co-occurrence window (tokens each side) and the number of related tokens kept. */
-  static final int RELATED_WINDOW = 64;
+  /**
+   * Co-occurrence window (tokens each side; small, so that the windows of a frequent token still
+   * cover a small share of the corpus) and the number of related tokens kept.
+   */
+  static final int RELATED_WINDOW = 8;
   static final int RELATED_COUNT = 30;
   static final int RELATED_MIN_COUNT = 20;
 
@@ -159,7 +162,8 @@ final class NgData {
   private static String hash(List<String> lines, String routedWord, int vocab) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(("v1|" + routedWord + "|" + vocab + "|" + BLOCK_LINES + "|" + VAL_EVERY + "|").getBytes(StandardCharsets.UTF_8));
+      md.update(("v2|" + routedWord + "|" + vocab + "|" + BLOCK_LINES + "|" + VAL_EVERY + "|" + RELATED_WINDOW + "|"
+          + RELATED_COUNT + "|" + RELATED_MIN_COUNT + "|").getBytes(StandardCharsets.UTF_8));
       for (String l : lines) {
         md.update(l.getBytes(StandardCharsets.UTF_8));
         md.update((byte) '\n');

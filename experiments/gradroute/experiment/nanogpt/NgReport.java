@@ -64,6 +64,7 @@ final class NgReport {
         data.meta.routedFrequency(), data.meta.related().stream().limit(20).map(data.tokenizer::tokenText).toList(),
         modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas, c, all, runs, wall);
     Json.write(run.path("summary.json"), summary);
+    gradroute.report.AtomicFiles.writeString(run.path("criteria.md"), table(summary));
     writeTables(run, s, routed, control);
     return summary;
   }

@@ -6,14 +6,14 @@ import java.util.List;
 /** Settings of {@code gradroute nanogpt steer} (written to the run's config.json). */
 public final class NgSettings {
   public String corpus; // null: the KJV
-  public String routedWord = " Egypt";
+  public String routedWord = " LORD";
   public int vocab = 2048;
   public int nLayers = 4;
   public int dModel = 128;
   public int nHeads = 4;
   public int nKvHeads = 4;
-  public int nCtx = 128;
-  public int steps = 1200;
+  public int nCtx = 64;
+  public int steps = 600;
   public int batch = 16; // sequences per optimiser step (global, all ranks together)
   public int microBatch = 16; // sequences per forward/backward on one rank
   public double lr = 3e-3;

@@ -39,7 +39,7 @@ public final class SteerCommand implements Callable<Integer> {
   @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text to train on, one document per line (default: the KJV from Debian's bible-kjv)")
   Path corpus;
 
-  @Option(names = "--token", paramLabel = "WORD", description = "the routed word with its leading space (default ' Egypt')")
+  @Option(names = "--token", paramLabel = "WORD", description = "the routed word with its leading space (default ' LORD')")
   String token;
 
   @Option(names = "--seeds", split = ",", description = "seeds (default 0,1,2)")
