@@ -2,7 +2,6 @@ package gradroute.experiment.mnist;
 
 import static gradroute.runtime.Ops.meanOver;
 
-import gradroute.model.SplitAutoencoder;
 import gradroute.runtime.TensorArrays;
 import java.util.ArrayList;
 import java.util.List;

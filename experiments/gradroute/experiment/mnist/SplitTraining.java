@@ -3,8 +3,6 @@ package gradroute.experiment.mnist;
 import static gradroute.runtime.Ops.meanOver;
 
 import gradroute.data.ImageDataset;
-import gradroute.model.LatentPenalties;
-import gradroute.model.SplitAutoencoder;
 import gradroute.routing.ExampleRule;
 import gradroute.routing.Router;
 import gradroute.train.ModuleState;

@@ -18,8 +18,6 @@ import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.routing.SoftTokenRule;
-import gradroute.text.ForgetLabels;
-import gradroute.text.PartialOversight;
 import gradroute.text.TokenFrequencyWeights;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradroute.model.SplitAutoencoder;
 import gradroute.runtime.TensorArrays;
 import gradroute.runtime.TorchRuntime;
 import org.bytedeco.pytorch.Device;
