@@ -115,8 +115,8 @@ public final class SteerCommand implements Callable<Integer> {
 
   private int launch(int n) throws Exception {
     String name = runName != null ? runName : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    List<String> args = new ArrayList<>(List.of("nanogpt", "steer"));
-    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    List<String> args = new ArrayList<>();
+    List<String> original = spec.commandLine().getParseResult().originalArgs(); // from "nanogpt steer" on
     for (int i = 0; i < original.size(); i++) {
       String a = original.get(i);
       if (a.equals("--nproc") || a.equals("--run")) {
