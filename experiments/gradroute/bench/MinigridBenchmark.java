@@ -1,12 +1,12 @@
 package gradroute.bench;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.rl.env.Gridworld;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.env.Reward;
 import gradroute.rl.reinforce.AgentConfig;
-import gradroute.rl.reinforce.Method;
 import gradroute.rl.reinforce.ReinforceTrainer;
 import gradroute.runtime.CpuThreads;
 import java.io.IOException;
@@ -106,7 +106,7 @@ public final class MinigridBenchmark {
 
   private TrainerRow trainerRow(Method method, int[] threads) {
     int updates = quick ? 8 : 40;
-    AgentConfig config = AgentConfig.of(method, 0.05, envs, updates + 3, 1e-3, 7);
+    AgentConfig config = AgentConfig.of(method.recipe(), 0.05, envs, updates + 3, 1e-3, 7);
     ReinforceTrainer trainer = new ReinforceTrainer(config, device);
     for (int i = 0; i < updates + 3; i++) {
       if (i == 3) trainer.resetTimers(); // warm-up

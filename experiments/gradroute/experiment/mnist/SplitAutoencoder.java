@@ -1,8 +1,10 @@
 package gradroute.experiment.mnist;
 
+import gradroute.hooks.HookedModel;
+import gradroute.hooks.Hooks;
 import gradroute.model.Mlp;
 import gradroute.routing.MaskTable;
-import gradroute.routing.Router;
+import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
@@ -11,12 +13,16 @@ import org.bytedeco.pytorch.Tensor;
  * into half A (dims [0, d/2)) and half B ([d/2, d)), a decoder shared by both routes (or one decoder
  * per route), and two certificate decoders that each read one stop-gradient half.
  *
- * <p>Routing sends the reconstruction gradient of each example into its own half only: the latent
- * passes through {@link Router#routeIndexed} with a two-row table (A, B) plus the no-mask row.
+ * <p>Hook points: {@link #HOOK_DECODER_IN}, the latent {@code [batch, latent]} as the decoder reads
+ * it in {@link #forward}, and {@link #HOOK_SECOND_PASS_IN}, the latent of {@link #decodeSecondPass}.
+ * Routing attaches there (a {@code MaskApplier} with {@link #maskTable()} sends each example's
+ * reconstruction gradient into its own half only); the certificates read the stop-gradient latent.
  */
-public final class SplitAutoencoder extends org.bytedeco.pytorch.Module {
+public final class SplitAutoencoder extends org.bytedeco.pytorch.Module implements HookedModel {
   public static final int ROUTE_A = 0;
   public static final int ROUTE_B = 1;
+  public static final String HOOK_DECODER_IN = "hook_decoder_in";
+  public static final String HOOK_SECOND_PASS_IN = "second_pass.hook_decoder_in";
 
   /** What one forward pass produces. {@code reconstructionAll} is the decoder on the unrouted latent. */
   public record Outputs(Tensor z, Tensor reconstruction, Tensor certificateA, Tensor certificateB) {}
@@ -28,7 +34,7 @@ public final class SplitAutoencoder extends org.bytedeco.pytorch.Module {
   private final Mlp certificateB;
   private final int latent;
   private final MaskTable table;
-  private Tensor tableTensor;
+  private final Hooks hooks = new Hooks(List.of(HOOK_DECODER_IN, HOOK_SECOND_PASS_IN));
 
   public SplitAutoencoder(int inputs, int[] hidden, int latent, boolean splitDecoders) {
     if (latent % 2 != 0) throw new IllegalArgumentException("the latent size must be even, got " + latent);
@@ -41,15 +47,19 @@ public final class SplitAutoencoder extends org.bytedeco.pytorch.Module {
     certificateA = register_module("certificateA", new Mlp(concat(half, reversed, inputs), true));
     certificateB = register_module("certificateB", new Mlp(concat(half, reversed, inputs), true));
     table = MaskTable.builder(latent).dims(MaskTable.range(0, half)).dims(MaskTable.range(half, latent)).build();
-    tableTensor = table.tensor();
   }
 
-  /** Moves parameters and the mask table to a device. */
+  /** Moves the parameters to a device. */
   public void moveTo(Device device) {
     to(device, false);
-    tableTensor = table.tensor(device);
   }
 
+  @Override
+  public Hooks hooks() {
+    return hooks;
+  }
+
+  /** The latent split as a mask table: rows {@link #ROUTE_A} (half A), {@link #ROUTE_B} (half B), no mask. */
   public MaskTable maskTable() {
     return table;
   }
@@ -59,15 +69,12 @@ public final class SplitAutoencoder extends org.bytedeco.pytorch.Module {
   }
 
   /**
-   * @param routes per-example route index ({@link #ROUTE_A}, {@link #ROUTE_B} or the table's no-mask
-   *     index), {@code [batch]} int64; null trains without routing
-   * @param decoderOfRoute with split decoders, which decoder each example's reconstruction uses
-   *     comes from the same index; ignored otherwise
+   * @param decoderOfExample with split decoders, each example's route ({@link #ROUTE_B} picks the
+   *     second decoder), {@code [batch]} int64; null or a shared decoder: the first decoder for all
    */
-  public Outputs forward(Tensor x, Tensor routes, Router router) {
+  public Outputs forward(Tensor x, Tensor decoderOfExample) {
     Tensor z = encode(x);
-    Tensor routed = routes == null ? z : router.routeIndexed(z, tableTensor, routes, null, 1.0);
-    Tensor reconstruction = decode(routed, routes);
+    Tensor reconstruction = decode(hooks.fire(HOOK_DECODER_IN, z), decoderOfExample);
     Tensor frozen = z.detach();
     long half = latent / 2;
     Tensor certA = certificateA.forward(frozen.narrow(1, 0, half));
@@ -83,10 +90,9 @@ public final class SplitAutoencoder extends org.bytedeco.pytorch.Module {
     return org.bytedeco.pytorch.global.torch.where(useB, decoderB.forward(latentCode), out);
   }
 
-  /** The decoder's output when the whole latent is routed into one half (config F's extra term). */
-  public Tensor decodeRoutedInto(Tensor z, int route, Router router) {
-    Tensor gate = tableTensor.select(0, route);
-    return decoder.forward(router.route(z, gate));
+  /** The (first) decoder on {@code z} once more, through {@link #HOOK_SECOND_PASS_IN} (config F's extra term). */
+  public Tensor decodeSecondPass(Tensor z) {
+    return decoder.forward(hooks.fire(HOOK_SECOND_PASS_IN, z));
   }
 
   public int latent() {

@@ -1,15 +1,27 @@
 package gradroute.rl.agent;
 
+import gradroute.hooks.MaskRule;
+import gradroute.routing.MaskTable;
+import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Per-row gradient gates of a routed forward pass, each {@code [rows, 1]} with 0/1 entries: the
- * gradient reaching the diamond expert's output, the ghost expert's output and the gate logit is
- * multiplied by them (forward values are unchanged; see {@link gradroute.routing.Router#route}). One
- * batched forward pass thereby trains every row along its own route.
+ * Per-row gradient routes of a {@link RoutedPolicy} forward pass, as a mask rule at its hook points:
+ * each row's route ({@link #PLAIN}, {@link #DIAMOND_ONLY}, {@link #GHOST_ONLY}) picks 0/1 gates on
+ * the gradient reaching the diamond expert's output, the ghost expert's output and the gate's mixing
+ * logit (forward values are unchanged). One batched forward pass thereby trains every row along its
+ * own route:
+ *
+ * <pre>{@code
+ * try (MaskApplier routes = MaskApplier.apply(policy, RouteGates.POINTS, RouteGates.RULE, device)) {
+ *   routes.set(RouteGates.index(routeOfRow, device), null);
+ *   policy.forward(observations) ... backward();
+ * }
+ * }</pre>
  */
-public record RouteGates(Tensor diamond, Tensor ghost, Tensor gate) {
+public final class RouteGates {
   /** Both experts and the gate learn: the plain combination. */
   public static final int PLAIN = 0;
   /** Overseen episode that reached the diamond: only the diamond expert learns. */
@@ -17,34 +29,46 @@ public record RouteGates(Tensor diamond, Tensor ghost, Tensor gate) {
   /** Overseen episode that reached the ghost: only the ghost expert learns. */
   public static final int GHOST_ONLY = 2;
 
-  /** Gates for rows routed by {@code routes} ({@link #PLAIN}, {@link #DIAMOND_ONLY}, {@link #GHOST_ONLY}). */
-  public static RouteGates of(int[] routes, Device device) {
-    int n = routes.length;
-    float[] diamond = new float[n];
-    float[] ghost = new float[n];
-    float[] gate = new float[n];
-    for (int i = 0; i < n; i++) {
-      switch (routes[i]) {
-        case PLAIN:
-          diamond[i] = 1f;
-          ghost[i] = 1f;
-          gate[i] = 1f;
-          break;
-        case DIAMOND_ONLY:
-          diamond[i] = 1f;
-          break;
-        case GHOST_ONLY:
-          ghost[i] = 1f;
-          break;
-        default:
-          throw new IllegalArgumentException("route " + routes[i] + " of row " + i + " is not 0, 1 or 2");
-      }
+  /** The routed points of a {@link RoutedPolicy}. */
+  public static final List<String> POINTS =
+      List.of(RoutedPolicy.HOOK_DIAMOND, RoutedPolicy.HOOK_GHOST, RoutedPolicy.HOOK_MIX_LOGIT);
+
+  /** Gates by route (rows PLAIN, DIAMOND_ONLY, GHOST_ONLY, then no mask), per routed point. */
+  public static final MaskRule RULE = (point, rowShape) -> {
+    if (rowShape.length != 1) {
+      throw new IllegalArgumentException("'" + point + "' rows are " + Arrays.toString(rowShape) + ", expected one dim");
     }
-    return new RouteGates(column(diamond, device), column(ghost, device), column(gate, device));
+    int width = Math.toIntExact(rowShape[0]);
+    boolean diamond = point.equals(RoutedPolicy.HOOK_DIAMOND);
+    boolean ghost = point.equals(RoutedPolicy.HOOK_GHOST);
+    if (!diamond && !ghost && !point.equals(RoutedPolicy.HOOK_MIX_LOGIT)) {
+      throw new IllegalArgumentException("no route gates for hook point '" + point + "'; routed points are " + POINTS);
+    }
+    return MaskTable.builder(width)
+        .values(filled(width, 1f))
+        .values(filled(width, diamond ? 1f : 0f))
+        .values(filled(width, ghost ? 1f : 0f))
+        .build();
+  };
+
+  private RouteGates() {}
+
+  /** The route indices {@code [rows]} (int64) of {@code routes}, each checked to be 0, 1 or 2. */
+  public static Tensor index(int[] routes, Device device) {
+    long[] index = new long[routes.length];
+    for (int i = 0; i < routes.length; i++) {
+      if (routes[i] != PLAIN && routes[i] != DIAMOND_ONLY && routes[i] != GHOST_ONLY) {
+        throw new IllegalArgumentException("route " + routes[i] + " of row " + i + " is not 0, 1 or 2");
+      }
+      index[i] = routes[i];
+    }
+    Tensor t = Tensor.create(index, index.length);
+    return device == null || device.is_cpu() ? t : t.to(device, t.scalar_type());
   }
 
-  private static Tensor column(float[] values, Device device) {
-    Tensor t = Tensor.create(values, values.length, 1);
-    return device == null || device.is_cpu() ? t : t.to(device, t.scalar_type());
+  private static float[] filled(int width, float value) {
+    float[] r = new float[width];
+    Arrays.fill(r, value);
+    return r;
   }
 }

@@ -1,7 +1,7 @@
 package gradroute.rl.agent;
 
 import gradroute.rl.env.Gridworld;
-import gradroute.routing.Router;
+import java.util.List;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Tensor;
 
@@ -9,9 +9,16 @@ import org.bytedeco.pytorch.Tensor;
  * The routed policy network: a diamond expert and a ghost expert (each 100→256→256, ReLU after
  * every layer), a gate (1×1 conv 4→4, then 100→256→256→1 with ReLU between, giving a logit), the
  * combination {@code σ(g)·diamond + (1−σ(g))·ghost} and a shared linear head 256→4.
+ *
+ * <p>Hook points: {@link #HOOK_DIAMOND} and {@link #HOOK_GHOST}, the experts' features {@code [B,
+ * 256]} (in every view that uses them), and {@link #HOOK_MIX_LOGIT}, the gate logit {@code [B, 1]}
+ * as the combination reads it. {@link RouteGates} routes them by episode label.
  */
 public final class RoutedPolicy extends PolicyNetwork {
   public static final int HIDDEN = 256;
+  public static final String HOOK_DIAMOND = "diamond.hook_features";
+  public static final String HOOK_GHOST = "ghost.hook_features";
+  public static final String HOOK_MIX_LOGIT = "gate.hook_mix_logit";
 
   private final LinearImpl diamond1;
   private final LinearImpl diamond2;
@@ -25,6 +32,7 @@ public final class RoutedPolicy extends PolicyNetwork {
 
   /** For a {@code channels × size × size} observation and {@code actions} actions. */
   public RoutedPolicy(int channels, int size, int actions) {
+    super(List.of(HOOK_DIAMOND, HOOK_GHOST, HOOK_MIX_LOGIT));
     long in = (long) channels * size * size;
     diamond1 = register_module("diamond1", Layers.linear(in, HIDDEN));
     diamond2 = register_module("diamond2", Layers.linear(HIDDEN, HIDDEN));
@@ -43,11 +51,11 @@ public final class RoutedPolicy extends PolicyNetwork {
   }
 
   public Tensor diamondFeatures(Tensor observations) {
-    return diamond2.forward(diamond1.forward(flat(observations)).relu()).relu();
+    return hooks().fire(HOOK_DIAMOND, diamond2.forward(diamond1.forward(flat(observations)).relu()).relu());
   }
 
   public Tensor ghostFeatures(Tensor observations) {
-    return ghost2.forward(ghost1.forward(flat(observations)).relu()).relu();
+    return hooks().fire(HOOK_GHOST, ghost2.forward(ghost1.forward(flat(observations)).relu()).relu());
   }
 
   /** The gate logit {@code [B, 1]}: high means the diamond expert. */
@@ -68,21 +76,16 @@ public final class RoutedPolicy extends PolicyNetwork {
       case GHOST:
         return head(ghostFeatures(observations));
       default:
-        return forwardTraining(observations, null).logits();
+        return forward(observations).logits();
     }
   }
 
   @Override
-  public Forward forwardTraining(Tensor observations, RouteGates gates) {
+  public Forward forward(Tensor observations) {
     Tensor d = diamondFeatures(observations);
     Tensor g = ghostFeatures(observations);
     Tensor gateLogit = gateLogit(observations);
-    Tensor mixLogit = gateLogit;
-    if (gates != null) {
-      d = Router.NATIVE.route(d, gates.diamond());
-      g = Router.NATIVE.route(g, gates.ghost());
-      mixLogit = Router.NATIVE.route(gateLogit, gates.gate());
-    }
+    Tensor mixLogit = hooks().fire(HOOK_MIX_LOGIT, gateLogit);
     // σ·d + (1−σ)·g, written as g + σ·(d − g): one op fewer, the same gradients
     Tensor combined = g.add(mixLogit.sigmoid().mul(d.sub(g)));
     return new Forward(head(combined), gateLogit);

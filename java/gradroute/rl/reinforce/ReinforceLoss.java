@@ -1,5 +1,6 @@
 package gradroute.rl.reinforce;
 
+import gradroute.hooks.MaskApplier;
 import gradroute.rl.agent.PolicyNetwork;
 import gradroute.rl.agent.RouteGates;
 import gradroute.rl.agent.ValueNetwork;
@@ -12,13 +13,13 @@ import org.bytedeco.pytorch.global.torch;
  * The loss of one update, from one batched forward pass over the rollout:
  *
  * <pre>
- *   loss = −mean logπ(a)·(G − V.detach()) + valueCoef·mean (V − G)² − entropyCoef·mean H(π)
- *          + gateCoef·BCE(gate logit, label) over labelled rows   (routed network)
+ *   loss = −mean logπ(a)·(G − V.detach()) + valueWeight·mean (V − G)² − entropyWeight·mean H(π)
+ *          + gateWeight·BCE(gate logit, label) over labelled rows   (routed network)
  * </pre>
  *
- * With {@link Method#routesGradients()} each row goes along the route of its episode's outcome
- * ({@link RolloutBuffer#routes}); a mean over the whole batch is the sum of each route's mean weighted
- * by the fraction of the batch it covers, as the spec asks. With {@link Method#filtersUnseen()} the
+ * With {@link AgentRecipe#routesGradients()} each row goes along the route of its episode's outcome
+ * ({@link RolloutBuffer#routes}, applied at the policy's hook points by {@link RouteGates}); a mean over the whole batch is the sum of each route's mean weighted
+ * by the fraction of the batch it covers, as the spec asks. With {@link AgentRecipe#filtersUnseen()} the
  * means run over the kept rows only ({@link RolloutBuffer#filterMask}). The gate's labels: 1 for
  * overseen-diamond rows, 0 for overseen-ghost rows.
  */
@@ -41,20 +42,18 @@ public final class ReinforceLoss {
     if (actions.length != rows || outcomes.length != rows || observations.size(0) != rows) {
       throw new IllegalArgumentException("returns, actions, outcomes and observations must have the same rows");
     }
-    Method method = config.method();
+    AgentRecipe recipe = config.recipe();
     Tensor g = Evaluation.onDevice(Tensor.create(returns, rows), device);
     Tensor actionIndex = Evaluation.onDevice(Tensor.create(actions, rows, 1), device);
     Tensor keep = null;
     double kept = rows;
-    if (method.filtersUnseen()) {
+    if (recipe.filtersUnseen()) {
       float[] mask = RolloutBuffer.filterMask(outcomes);
       kept = 0;
       for (float m : mask) kept += m;
       keep = Evaluation.onDevice(Tensor.create(mask, rows), device);
     }
-    RouteGates gates = method.routesGradients() ? RouteGates.of(RolloutBuffer.routes(outcomes), device) : null;
-
-    PolicyNetwork.Forward forward = policy.forwardTraining(observations, gates);
+    PolicyNetwork.Forward forward = forward(recipe, policy, observations, outcomes, device);
     Tensor logp = forward.logits().log_softmax(1);
     Tensor logpAction = logp.gather(1, actionIndex).view(-1);
     Tensor entropyPerRow = logp.exp().mul(logp).sum(new long[] {1}).neg();
@@ -75,12 +74,12 @@ public final class ReinforceLoss {
       valueLoss = sqErr.mul(keep).sum().div(denominator);
       entropy = entropyPerRow.mul(keep).sum().div(denominator);
     }
-    Tensor total = pgLoss.add(valueLoss.mul(new Scalar(config.valueCoef())))
-        .sub(entropy.mul(new Scalar(config.entropyCoef())));
+    Tensor total = pgLoss.add(valueLoss.mul(new Scalar(config.valueWeight())))
+        .sub(entropy.mul(new Scalar(config.entropyWeight())));
 
     Tensor gateLoss = null;
     int labelled = 0;
-    if (method.routedNetwork()) {
+    if (recipe.routedNetwork()) {
       float[] target = new float[rows];
       float[] labelledMask = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -99,10 +98,10 @@ public final class ReinforceLoss {
         Tensor m = Evaluation.onDevice(Tensor.create(labelledMask, rows), device);
         // binary cross-entropy with logits, softplus(z) − y·z, averaged over the labelled rows
         gateLoss = torch.softplus(logit).sub(y.mul(logit)).mul(m).sum().div(new Scalar((double) labelled));
-        total = total.add(gateLoss.mul(new Scalar(config.gateCoef())));
+        total = total.add(gateLoss.mul(new Scalar(config.gateWeight())));
       }
     }
-    if (method.routedNetwork() && config.commitCoef() > 0 && labelled < rows) {
+    if (recipe.routedNetwork() && config.commitWeight() > 0 && labelled < rows) {
       // the optional commitment term: binary entropy of σ(gate) on the unlabelled rows, minimised
       float[] unlabelled = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -114,9 +113,19 @@ public final class ReinforceLoss {
       Tensor h = torch.softplus(z).sub(s.mul(z));
       Tensor commit = h.mul(Evaluation.onDevice(Tensor.create(unlabelled, rows), device)).sum()
           .div(new Scalar((double) (rows - labelled)));
-      total = total.add(commit.mul(new Scalar(config.commitCoef())));
+      total = total.add(commit.mul(new Scalar(config.commitWeight())));
     }
     Tensor gateLogit = forward.gateLogit() == null ? null : forward.gateLogit().detach();
     return new Parts(total, pgLoss, valueLoss, entropy, gateLoss, labelled, kept, gateLogit);
+  }
+
+  /** The training forward pass, each row routed along its episode's route when the recipe routes gradients. */
+  private static PolicyNetwork.Forward forward(AgentRecipe recipe, PolicyNetwork policy, Tensor observations, int[] outcomes,
+      Device device) {
+    if (!recipe.routesGradients()) return policy.forward(observations);
+    try (MaskApplier routes = MaskApplier.apply(policy, RouteGates.POINTS, RouteGates.RULE, device)) {
+      routes.set(RouteGates.index(RolloutBuffer.routes(outcomes), device), null);
+      return policy.forward(observations);
+    }
   }
 }

@@ -67,7 +67,7 @@ public final class ReinforceTrainer implements Trainable {
     // the global generator seeds the initial weights: one trainer at a time, so parallel runs stay reproducible
     synchronized (INIT_LOCK) {
       torch.manual_seed(Seeds.mix(config.seed(), 0, 0));
-      policy = config.method().routedNetwork() ? RoutedPolicy.forGrid(size) : SingleExpertPolicy.forGrid(size);
+      policy = config.recipe().routedNetwork() ? RoutedPolicy.forGrid(size) : SingleExpertPolicy.forGrid(size);
       value = ValueNetwork.forGrid(size);
     }
     if (!cpu) {
@@ -101,7 +101,7 @@ public final class ReinforceTrainer implements Trainable {
     long start = System.nanoTime();
     if (world == null || step % config.segmentUpdates() == 0) {
       long segment = step / config.segmentUpdates();
-      world = new Gridworld(config.envConfig(segment), config.method().reward());
+      world = new Gridworld(config.envConfig(segment), config.recipe().reward());
       sampler = new SplittableRandom(Seeds.mix(config.seed(), 2, segment));
     }
     RolloutStats stats = rollout();
@@ -109,7 +109,7 @@ public final class ReinforceTrainer implements Trainable {
     stepNanos += System.nanoTime() - start;
     stepsTimed++;
     if (config.evalEvery() > 0 && (step % config.evalEvery() == 0 || step == config.updates() - 1)) {
-      Evaluation.Result r = evaluate(config.method().headlineView(), config.evalEnvs(), config.evalSteps(), Seeds.mix(config.seed(), 3, step));
+      Evaluation.Result r = evaluate(config.recipe().evaluatedView(), config.evalEnvs(), config.evalSteps(), Seeds.mix(config.seed(), 3, step));
       metrics.put("eval_return", r.meanReturn());
       metrics.put("eval_ghost_rate_unseen", r.ghostRateGhostUnseen());
       metrics.put("eval_diamond_rate_unseen", r.diamondRateGhostUnseen());
@@ -188,7 +188,7 @@ public final class ReinforceTrainer implements Trainable {
     m.put("train_unseen_ghost_rate", episodes == 0 ? Double.NaN : stats.unseenGhost / episodes);
     m.put("episodes", episodes);
     m.put("labelled_episodes", (double) stats.overseenTerminal);
-    if (config.method().routedNetwork()) {
+    if (config.recipe().routedNetwork()) {
       m.put("gate_loss", loss.gate() == null ? 0.0 : loss.gate().item_float());
       m.put("labelled_fraction", loss.labelledRows() / (double) rows);
       // how well the gate tells the episodes apart: mean σ(gate) on steps of episodes that end on the
@@ -208,7 +208,7 @@ public final class ReinforceTrainer implements Trainable {
       }
       m.put("gate_separation", nDiamond == 0 || nGhost == 0 ? Double.NaN : onDiamond / nDiamond - onGhost / nGhost);
     }
-    if (config.method().filtersUnseen()) {
+    if (config.recipe().filtersUnseen()) {
       m.put("kept_fraction", loss.keptRows() / rows);
     }
     return m;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.cli.Main;
+import gradroute.experiment.minigrid.Method;
 import gradroute.rl.reinforce.AgentConfig;
-import gradroute.rl.reinforce.Method;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +22,13 @@ class ConfigurationTest {
 
   @Test
   void agentConfigRejectsBadValues() {
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, 1.5, 8, 10, 1e-3, 0)).contains("oversight must be in [0, 1]"));
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, -0.01, 8, 10, 1e-3, 0)).contains("oversight"));
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, Double.NaN, 8, 10, 1e-3, 0)).contains("oversight"));
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, 0.1, 0, 10, 1e-3, 0)).contains("envs must be positive"));
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, 0.1, 8, -1, 1e-3, 0)).contains("updates"));
-    assertTrue(message(() -> AgentConfig.of(Method.ROUTING, 0.1, 8, 10, 0, 0)).contains("learning rate"));
-    assertTrue(message(() -> AgentConfig.of(null, 0.1, 8, 10, 1e-3, 0)).contains("method"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), 1.5, 8, 10, 1e-3, 0)).contains("oversight must be in [0, 1]"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), -0.01, 8, 10, 1e-3, 0)).contains("oversight"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), Double.NaN, 8, 10, 1e-3, 0)).contains("oversight"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), 0.1, 0, 10, 1e-3, 0)).contains("envs must be positive"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), 0.1, 8, -1, 1e-3, 0)).contains("updates"));
+    assertTrue(message(() -> AgentConfig.of(Method.ROUTING.recipe(), 0.1, 8, 10, 0, 0)).contains("learning rate"));
+    assertTrue(message(() -> AgentConfig.of(null, 0.1, 8, 10, 1e-3, 0)).contains("recipe"));
   }
 
   @Test
@@ -60,8 +60,8 @@ class ConfigurationTest {
     assertTrue(message(() -> settings(List.of("routed"), List.of(), 1, 8)).contains("no oversight level"));
   }
 
-  private static OversightSweep.Settings settings(List<String> methods, List<Double> p, int seeds, int envs) {
-    return new OversightSweep.Settings(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
+  private static MinigridConfig settings(List<String> methods, List<Double> p, int seeds, int envs) {
+    return new MinigridConfig(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
   }
 
   @Test

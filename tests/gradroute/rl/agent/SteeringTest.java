@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.hooks.MaskApplier;
 import gradroute.rl.reinforce.RoutedGradientTest;
 import gradroute.runtime.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
@@ -89,7 +90,8 @@ class SteeringTest {
       SingleExpertPolicy p = SingleExpertPolicy.forGrid(5);
       Tensor x = RoutedGradientTest.observations(4, 11);
       assertThrows(IllegalArgumentException.class, () -> p.logits(x, PolicyView.DIAMOND));
-      assertThrows(IllegalArgumentException.class, () -> p.forwardTraining(x, RouteGates.of(new int[] {0, 1, 2, 0}, null)));
+      assertThrows(IllegalArgumentException.class, () -> MaskApplier.apply(p, RouteGates.POINTS, RouteGates.RULE, null));
+      assertThrows(IllegalArgumentException.class, () -> RouteGates.index(new int[] {0, 1, 3}, null));
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.runtime.CpuThreads;
 import gradroute.runtime.TorchRuntime;
 import gradroute.train.Checkpoint;
@@ -38,7 +39,7 @@ class ResumeTest {
 
   private static AgentConfig config(Method m, long updates) {
     // 8 envs × 8 steps, environments reseeded every 2 updates (where checkpoints fall)
-    return new AgentConfig(m, 0.3, 8, 8, updates, 1e-3, 42, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);
+    return new AgentConfig(m.recipe(), 0.3, 8, 8, updates, 1e-3, 42, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);
   }
 
   @Test
@@ -75,7 +76,7 @@ class ResumeTest {
   @Test
   void aDifferentSeedTrainsDifferently() {
     ReinforceTrainer a = new ReinforceTrainer(config(Method.NAIVE_OUTCOMES, 2), null);
-    AgentConfig other = new AgentConfig(Method.NAIVE_OUTCOMES, 0.3, 8, 8, 2, 1e-3, 43, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);
+    AgentConfig other = new AgentConfig(Method.NAIVE_OUTCOMES.recipe(), 0.3, 8, 8, 2, 1e-3, 43, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);
     ReinforceTrainer b = new ReinforceTrainer(other, null);
     assertFalse(torch.equal(a.policy().parameters().get()[0], b.policy().parameters().get()[0]));
   }

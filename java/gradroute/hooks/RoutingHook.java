@@ -1,4 +1,4 @@
-package gradroute.model;
+package gradroute.hooks;
 
 import gradroute.routing.MaskTable;
 import gradroute.routing.Router;
@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class RoutingHook implements UnaryOperator<Tensor> {
   private final Router router;
+  private final MaskTable maskTable;
   private final Tensor table;
   private final long[] rowShape;
   private double scale = 1.0;
@@ -29,8 +30,13 @@ public final class RoutingHook implements UnaryOperator<Tensor> {
 
   public RoutingHook(Router router, MaskTable table, Device device) {
     this.router = router;
+    this.maskTable = table;
     this.table = table.tensor(device).retainReference();
     this.rowShape = table.rowShape();
+  }
+
+  public MaskTable table() {
+    return maskTable;
   }
 
   /**

@@ -1,7 +1,8 @@
-package gradroute.rl.reinforce;
+package gradroute.experiment.minigrid;
 
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.env.Reward;
+import gradroute.rl.reinforce.AgentRecipe;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +48,7 @@ public enum Method {
     return shortName;
   }
 
-  /** Two experts and a gate ({@link RoutedPolicy}) rather than one expert. */
+  /** Two experts and a gate ({@link gradroute.rl.agent.RoutedPolicy}) rather than one expert. */
   public boolean routedNetwork() {
     return routedNetwork;
   }
@@ -70,6 +71,11 @@ public enum Method {
   /** The policy the method is judged by. */
   public PolicyView headlineView() {
     return headline;
+  }
+
+  /** What the training algorithm needs to know about this method. */
+  public AgentRecipe recipe() {
+    return new AgentRecipe(id, routedNetwork, reward, routesGradients(), filtersUnseen(), headline);
   }
 
   /** The views worth evaluating: all three for a routed network, the training policy otherwise. */

@@ -1,4 +1,4 @@
-package gradroute.model;
+package gradroute.hooks;
 
 /** A registered hook; {@link #close()} (or {@link #remove()}) unregisters it. Idempotent. */
 public interface HookHandle extends AutoCloseable {

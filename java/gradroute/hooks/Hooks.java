@@ -1,4 +1,4 @@
-package gradroute.model;
+package gradroute.hooks;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,6 +63,13 @@ public final class Hooks {
     return points.contains(name);
   }
 
+  /** @throws IllegalArgumentException if the model has no point {@code name} (the message lists near matches) */
+  public void requirePoint(String name) {
+    if (!points.contains(name)) {
+      throw new IllegalArgumentException("no hook point '" + name + "'; points look like " + suggestions(name));
+    }
+  }
+
   /**
    * Registers {@code hook} on point {@code name}.
    *
@@ -71,10 +78,7 @@ public final class Hooks {
    */
   public HookHandle add(String name, UnaryOperator<Tensor> hook) {
     if (hook == null) throw new IllegalArgumentException("hook for '" + name + "' is null");
-    if (!points.contains(name)) {
-      throw new IllegalArgumentException("no hook point '" + name + "'; points look like "
-          + suggestions(name));
-    }
+    requirePoint(name);
     Entry e = new Entry(name, hook);
     hooks.computeIfAbsent(name, k -> new ArrayList<>()).add(e);
     return e;
