@@ -3,6 +3,7 @@ package gradroute.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import gradroute.hooks.RoutingHook;
 import gradroute.routing.MaskTable;
 import gradroute.routing.TokenRule;
 import gradroute.runtime.TensorArrays;

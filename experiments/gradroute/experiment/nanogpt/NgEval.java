@@ -2,7 +2,7 @@ package gradroute.experiment.nanogpt;
 
 import gradroute.model.Generation;
 import gradroute.model.Gpt;
-import gradroute.model.HookHandle;
+import gradroute.hooks.HookHandle;
 import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
 import gradroute.runtime.TensorArrays;

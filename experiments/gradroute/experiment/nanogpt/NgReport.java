@@ -63,9 +63,9 @@ final class NgReport {
     Summary summary = new Summary("nanogpt steer", data.meta.corpus(), data.meta.routedWord(), data.meta.routedId(),
         data.meta.routedFrequency(), data.meta.related().stream().limit(20).map(data.tokenizer::tokenText).toList(),
         modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas, c, all, runs, wall);
-    Json.write(run.path("summary.json"), summary);
     gradroute.report.AtomicFiles.writeString(run.path("criteria.md"), table(summary));
     writeTables(run, s, routed, control);
+    run.writeSummary(summary); // last: the run's result
     return summary;
   }
 

@@ -5,7 +5,7 @@ import gradroute.distributed.WorldConfig;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.LrSchedule;
-import gradroute.model.RoutingHook;
+import gradroute.hooks.RoutingHook;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;

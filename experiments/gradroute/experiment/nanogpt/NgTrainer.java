@@ -6,7 +6,7 @@ import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
 import gradroute.model.LmLoss;
 import gradroute.model.LrSchedule;
-import gradroute.model.RoutingHook;
+import gradroute.hooks.RoutingHook;
 import gradroute.model.TokenBatch;
 import gradroute.routing.TokenRule;
 import gradroute.train.Trainable;

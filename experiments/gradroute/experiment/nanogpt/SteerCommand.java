@@ -98,11 +98,18 @@ public final class SteerCommand implements Callable<Integer> {
         if (runName == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
         root = out.resolve("nanogpt").resolve(runName);
       }
+      if (run != null) run.clearOutcome();
       NgRunner runner = new NgRunner(s, data, root, device.device(), resume, group, world);
       System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
           data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord, data.routedId(),
           data.meta.routedFrequency(), runner.config());
-      List<NgRunner.ModelRun> runs = runner.runAll();
+      List<NgRunner.ModelRun> runs;
+      try {
+        runs = runner.runAll();
+      } catch (RuntimeException | java.io.IOException e) {
+        if (run != null) run.markFailed(e);
+        throw e;
+      }
       if (world.isMain()) {
         double wall = (System.nanoTime() - t0) / 1e9;
         NgReport.Summary summary = NgReport.write(run, s, data, runner.config().toString(), runs, wall);
