@@ -1,7 +1,6 @@
 package gradroute.experiment.nanogpt;
 
 import gradroute.report.CsvTable;
-import gradroute.report.Json;
 import gradroute.report.Plots;
 import gradroute.report.RunDirectory;
 import java.io.IOException;
