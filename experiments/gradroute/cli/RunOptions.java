@@ -50,6 +50,29 @@ public final class RunOptions {
     return device.name();
   }
 
+  /** The results root (--out). */
+  public Path out() {
+    return out;
+  }
+
+  /** The --run name, or null for a fresh timestamped folder. */
+  public String runName() {
+    return run;
+  }
+
+  public boolean resuming() {
+    return resume;
+  }
+
+  public boolean forcingResume() {
+    return forceResume;
+  }
+
+  /** The --device, resolved. */
+  public org.bytedeco.pytorch.Device device() {
+    return device.device();
+  }
+
   /** An experiment flag standing for config key {@code key}. */
   public void set(String flag, String key, String value) {
     flagOverrides.add(new ConfigOverride(flag, key, value));

@@ -13,6 +13,7 @@ import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
 import gradroute.experiment.minigrid.MinigridConfig;
 import gradroute.experiment.minigrid.OversightSweep;
+import gradroute.experiment.nanogpt.NanoGptConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputTest {
   static final String[] BAD = {"0", "-1", "NaN", "1e300", "2147483647"};
 
-  record Experiment(String name, Class<?> config, String preset, Map<String, String> flags) {}
+  /** {@code command}: the CLI words before the options (the experiment's name, or e.g. nanogpt steer). */
+  record Experiment(String name, Class<?> config, String preset, Map<String, String> flags, List<String> command) {
+    Experiment(String name, Class<?> config, String preset, Map<String, String> flags) {
+      this(name, config, preset, flags, List.of(name));
+    }
+
+    String[] args(String... options) {
+      List<String> all = new ArrayList<>(command);
+      all.addAll(List.of(options));
+      return all.toArray(String[]::new);
+    }
+  }
 
   static final List<Experiment> EXPERIMENTS = List.of(
       new Experiment("mnist", MnistConfig.class, "cpu", Map.of("--epochs", "epochs", "--batch-size", "batchSize",
@@ -47,7 +59,11 @@ class BadInputTest {
           Map.entry("--rmu-alpha", "rmuAlpha"), Map.entry("--rmu-lr", "rmuLr"), Map.entry("--rmu-steps", "rmuSteps"),
           Map.entry("--rmu-coeff", "rmuCoeff"), Map.entry("--attack-steps", "attackSteps"),
           Map.entry("--attack-repetitions", "attackRepetitions"), Map.entry("--coherence-steps", "coherenceSteps"),
-          Map.entry("--corpus-seed", "corpusSeed"), Map.entry("--seeds", "seeds"), Map.entry("--oversight", "oversight"))));
+          Map.entry("--corpus-seed", "corpusSeed"), Map.entry("--seeds", "seeds"), Map.entry("--oversight", "oversight"))),
+      new Experiment("nanogpt", NanoGptConfig.class, "default", Map.ofEntries(Map.entry("--steps", "steps"), Map.entry("--batch", "batch"),
+          Map.entry("--micro-batch", "microBatch"), Map.entry("--layers", "nLayers"), Map.entry("--d-model", "dModel"),
+          Map.entry("--heads", "nHeads"), Map.entry("--kv-heads", "nKvHeads"), Map.entry("--ctx", "nCtx"), Map.entry("--vocab", "vocab"),
+          Map.entry("--lr", "lr"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "steer")));
 
   @TempDir Path out;
 
@@ -106,7 +122,7 @@ class BadInputTest {
             }
             continue;
           }
-          assertRejected(cli(e.name(), "--set", k.getKey() + "=" + v), k.getKey(), what);
+          assertRejected(cli(e.args("--set", k.getKey() + "=" + v)), k.getKey(), what);
           rejected++;
         }
       }
@@ -123,7 +139,7 @@ class BadInputTest {
         assertNotNull(r, f.getKey());
         for (String v : BAD) {
           if (!v.equals("NaN") && accepted(r, v)) continue;
-          assertRejected(cli(e.name(), f.getKey(), v), f.getKey(), e.name() + " " + f.getKey() + " " + v);
+          assertRejected(cli(e.args(f.getKey(), v)), f.getKey(), e.name() + " " + f.getKey() + " " + v);
         }
       }
     }
@@ -171,6 +187,9 @@ class BadInputTest {
     // read only once the run has started: its folder, holding only config.json, is removed again
     assertRejected(cli("tinystories", "--quick", "--corpus", notUtf8.toString()), notUtf8 + ": not valid UTF-8 at byte 4",
         "--corpus not UTF-8");
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", missing.toString()), missing + ": no such file", "nanogpt --corpus missing");
+    assertRejected(cli("nanogpt", "steer", "--corpus", tmp.toString()), "is a directory, not a file", "nanogpt --corpus dir");
+    assertRejected(cli("nanogpt", "steer", "--config", missing.toString()), missing + ": no such file", "nanogpt --config missing");
     assertRejected(cli("mnist", "--data", missing.toString()), missing + ": no such directory", "--data missing");
     assertRejected(cli("mnist", "--data", notUtf8.toString()), notUtf8 + ": is a file, not a directory", "--data file");
   }

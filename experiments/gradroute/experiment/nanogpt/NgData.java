@@ -159,6 +159,66 @@ final class NgData {
     return out;
   }
 
+  /**
+   * The routed token's distributional neighbours: the {@code count} tokens whose context vectors
+   * are most similar (cosine) to the routed token's, where a token's context vector holds the
+   * positive pointwise mutual information (PPMI) with each token seen within {@code window}
+   * positions of it, with the context counts smoothed by the power 0.75 (Levy, Goldberg and Dagan
+   * 2015); only tokens seen at least {@link #RELATED_MIN_COUNT} times, never the routed token or
+   * the end-of-text token. Where {@link #related} finds tokens that appear <i>near</i> the routed
+   * one (its topic), these appear <i>where</i> it appears: the tokens that can stand in for it,
+   * which is what a residual direction that predicts it also predicts.
+   */
+  List<Integer> similar(int window, int count) {
+    long[] ids = train.window(0, train.length());
+    return similar(ids, routedId(), tokenizer.vocabSize(), tokenizer.eosId(), window, count);
+  }
+
+  static List<Integer> similar(long[] ids, int routed, int vocab, int eos, int window, int count) {
+    double[] counts = new double[vocab * vocab]; // [token][context]
+    long[] seen = new long[vocab];
+    for (int i = 0; i < ids.length; i++) {
+      int t = (int) ids[i];
+      seen[t]++;
+      for (int j = Math.max(0, i - window); j <= Math.min(ids.length - 1, i + window); j++) {
+        if (j != i) counts[t * vocab + (int) ids[j]]++;
+      }
+    }
+    double[] rowSum = new double[vocab], colSmoothed = new double[vocab];
+    double total = 0, smoothedTotal = 0;
+    for (int t = 0; t < vocab; t++) {
+      for (int c = 0; c < vocab; c++) {
+        rowSum[t] += counts[t * vocab + c];
+        colSmoothed[c] += counts[t * vocab + c];
+      }
+      total += rowSum[t];
+    }
+    for (int c = 0; c < vocab; c++) {
+      colSmoothed[c] = Math.pow(colSmoothed[c], 0.75);
+      smoothedTotal += colSmoothed[c];
+    }
+    double[] norm = new double[vocab];
+    for (int t = 0; t < vocab; t++) {
+      for (int c = 0; c < vocab; c++) {
+        double n = counts[t * vocab + c];
+        double ppmi = n == 0 ? 0 : Math.max(0, Math.log((n / total) / ((rowSum[t] / total) * (colSmoothed[c] / smoothedTotal))));
+        counts[t * vocab + c] = ppmi;
+        norm[t] += ppmi * ppmi;
+      }
+    }
+    List<double[]> cos = new ArrayList<>();
+    for (int t = 0; t < vocab; t++) {
+      if (t == routed || t == eos || seen[t] < RELATED_MIN_COUNT || norm[t] == 0) continue;
+      double dot = 0;
+      for (int c = 0; c < vocab; c++) dot += counts[t * vocab + c] * counts[routed * vocab + c];
+      cos.add(new double[] {dot / Math.sqrt(norm[t] * norm[routed]), t});
+    }
+    cos.sort((a, b) -> Double.compare(b[0], a[0]));
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(count, cos.size()); i++) out.add((int) cos.get(i)[1]);
+    return out;
+  }
+
   private static String hash(List<String> lines, String routedWord, int vocab) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -16,12 +16,13 @@ final class NgReport {
   record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) {}
 
   record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
-      List<String> relatedTokens, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
+      List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
       Map<String, Criterion> criteria, boolean allHold, List<NgRunner.ModelRun> runs, double wallSeconds) {}
 
   private NgReport() {}
 
-  static Summary write(RunDirectory run, NgSettings s, NgData data, String modelDescription, List<NgRunner.ModelRun> runs,
+  static Summary write(RunDirectory run, NanoGptConfig s, NgData data, List<Integer> similar, String modelDescription,
+      List<NgRunner.ModelRun> runs,
       double wall) throws IOException {
     List<NgEval.Result> routed = new ArrayList<>(), control = new ArrayList<>();
     for (NgRunner.ModelRun r : runs) (r.eval().model().equals("routed") ? routed : control).add(r.eval());
@@ -29,14 +30,14 @@ final class NgReport {
     if (!routed.isEmpty()) {
       c.put("routed_rank_top3", crit("routed token's rank by |cos(u_v, e_0)| (routed)", routed, NgEval.Result::targetRank,
           "<= 3 on every seed", v -> v <= 3));
-      c.put("related_in_top10", crit("related tokens among the other top-10 by |cos| (routed)", routed,
+      c.put("related_in_top10", crit("related tokens (topic or distributional neighbours) among the other top-10 by |cos| (routed)", routed,
           NgEval.Result::relatedInTop10, ">= 3 on every seed", v -> v >= 3));
       double[] mean = meanCurve(routed);
       boolean monotone = true;
       for (int i = 1; i < mean.length; i++) monotone &= mean[i] >= mean[i - 1];
       c.put("p_target_monotone", new Criterion("mean P(target) non-decreasing in alpha (routed, seed-mean curve)",
           "steps up", monotone ? 1 : 0, perSeedMonotone(routed), "Spearman rho = 1", monotone));
-      c.put("p_target_ratio", crit("P(target) at alpha " + s.alphas.get(s.alphas.size() - 1) + " / at 0 (routed)", routed,
+      c.put("p_target_ratio", crit("P(target) at alpha " + s.alphas().get(s.alphas().size() - 1) + " / at 0 (routed)", routed,
           NgEval.Result::pRatio, ">= 10 (seed mean)", null, 10, true));
       c.put("auroc", crit("AUROC of s*x_0 at block " + s.steeringBlock() + " for next token = target (routed)", routed,
           NgEval.Result::auroc, ">= 0.9 (seed mean)", null, 0.9, true));
@@ -47,7 +48,7 @@ final class NgReport {
       Criterion mid = c.get("control_rank_middle");
       c.put("control_rank_middle", new Criterion(mid.name(), mid.measure(), mid.mean(), mid.perSeed(), mid.threshold(),
           mid.mean() >= 0.2 && mid.mean() <= 0.8));
-      Criterion ratio = crit("P(target) at alpha " + s.alphas.get(s.alphas.size() - 1) + " / at 0 (control)", control,
+      Criterion ratio = crit("P(target) at alpha " + s.alphas().get(s.alphas().size() - 1) + " / at 0 (control)", control,
           NgEval.Result::pRatio, "< 2 (seed mean)", null, 2, false);
       c.put("control_p_ratio", ratio);
     }
@@ -60,18 +61,19 @@ final class NgReport {
     }
     boolean all = c.values().stream().allMatch(Criterion::holds);
     Summary summary = new Summary("nanogpt steer", data.meta.corpus(), data.meta.routedWord(), data.meta.routedId(),
-        data.meta.routedFrequency(), data.meta.related().stream().limit(20).map(data.tokenizer::tokenText).toList(),
-        modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas, c, all, runs, wall);
+        data.meta.routedFrequency(), data.meta.related().stream().map(data.tokenizer::tokenText).toList(),
+        similar.stream().map(data.tokenizer::tokenText).toList(),
+        modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas(), c, all, runs, wall);
     gradroute.report.AtomicFiles.writeString(run.path("criteria.md"), table(summary));
     writeTables(run, s, routed, control);
     run.writeSummary(summary); // last: the run's result
     return summary;
   }
 
-  private static void writeTables(RunDirectory run, NgSettings s, List<NgEval.Result> routed, List<NgEval.Result> control)
+  private static void writeTables(RunDirectory run, NanoGptConfig s, List<NgEval.Result> routed, List<NgEval.Result> control)
       throws IOException {
     List<String> cols = new ArrayList<>(List.of("model", "seed", "val_loss", "target_rank", "related_top10", "auroc"));
-    for (double a : s.alphas) cols.add("p_alpha_" + a);
+    for (double a : s.alphas()) cols.add("p_alpha_" + a);
     CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
     List<NgEval.Result> all = new ArrayList<>(routed);
     all.addAll(control);
@@ -82,7 +84,7 @@ final class NgReport {
     }
     t.write(run.path("results.csv"));
     Map<String, double[][]> curves = new LinkedHashMap<>();
-    double[] xs = s.alphas.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] xs = s.alphas().stream().mapToDouble(Double::doubleValue).toArray();
     if (!routed.isEmpty()) curves.put("routed", new double[][] {xs, meanCurve(routed)});
     if (!control.isEmpty()) curves.put("control", new double[][] {xs, meanCurve(control)});
     Plots.lineChart("P(target) at the next token while steering dim 0", "alpha (x RMS of the residual)", "mean P(target)",

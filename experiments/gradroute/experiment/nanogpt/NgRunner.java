@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
@@ -31,15 +33,18 @@ final class NgRunner {
   /** What one trained model measured, plus its training speed. */
   record ModelRun(NgEval.Result eval, double trainSeconds, double stepsPerSecond, int world, List<History.Row> history) {}
 
-  private final NgSettings s;
+  private final NanoGptConfig s;
   private final NgData data;
   private final Path root;
   private final Device device;
   private final boolean resume;
   private final ProcessGroup group;
   private final WorldConfig world;
+  /** "Related" in the readout criterion: topic neighbours ∪ distributional neighbours, fixed by the config. */
+  private final Set<Integer> related = new LinkedHashSet<>();
+  private final List<Integer> similar;
 
-  NgRunner(NgSettings s, NgData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
+  NgRunner(NanoGptConfig s, NgData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
     this.s = s;
     this.data = data;
     this.root = root;
@@ -47,17 +52,25 @@ final class NgRunner {
     this.resume = resume;
     this.group = group;
     this.world = world;
+    this.similar = world.isMain() ? data.similar(s.similarWindow(), s.similarCount()) : List.of();
+    related.addAll(data.meta.related());
+    related.addAll(similar);
+  }
+
+  /** The routed token's distributional neighbours (rank 0 only). */
+  List<Integer> similar() {
+    return similar;
   }
 
   GptConfig config() {
-    return GptConfig.modern(s.nLayers, s.dModel, s.nHeads, s.nKvHeads, data.tokenizer.vocabSize(), s.nCtx);
+    return GptConfig.modern(s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), data.tokenizer.vocabSize(), s.nCtx());
   }
 
   /** Every (seed, model) result; only rank 0's list is complete (the others evaluate nothing). */
   List<ModelRun> runAll() throws IOException {
     List<ModelRun> out = new ArrayList<>();
-    for (long seed : s.seeds) {
-      for (String m : s.models) {
+    for (long seed : s.seeds()) {
+      for (String m : s.models()) {
         ModelRun r = runOne(m, seed);
         if (r != null) out.add(r);
       }
@@ -83,14 +96,14 @@ final class NgRunner {
         MaskTable table = MaskTable.builder(config.dModel()).dims(0).build(); // row 0 = e_0, row 1 = all ones
         hook = new RoutingHook(table, device);
         rule = new TokenRule(Map.of((long) target, 0), table.noMaskIndex());
-        for (int l = s.firstRoutedBlock(); l < s.nLayers; l++) model.hooks().add("blocks." + l + ".hook_resid_post", hook);
+        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) model.hooks().add("blocks." + l + ".hook_resid_post", hook);
       }
-      LrSchedule schedule = new LrSchedule(s.lr, s.minLr, s.warmup, s.steps);
+      LrSchedule schedule = new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps());
       int rank = world.rank(), size = world.worldSize();
       NgTrainer trainer = new NgTrainer(model, s, schedule,
-          step -> data.trainWindows(seed, step, s.batch, rank, size, s.nCtx + 1), hook, rule, group);
+          step -> data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1), hook, rule, group);
       Path ckptDir = world.isMain() ? root.resolve("checkpoints") : root.resolve("checkpoints").resolve("rank" + rank);
-      TrainingLoop loop = new TrainingLoop(name, s.steps, s.logEvery, new Checkpoint(ckptDir, name), s.checkpointEvery);
+      TrainingLoop loop = new TrainingLoop(name, s.steps(), s.logEvery(), new Checkpoint(ckptDir, name), s.checkpointEvery());
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -99,14 +112,14 @@ final class NgRunner {
       ModelRun run = null;
       if (world.isMain()) {
         NgEval.Result eval = evaluate(model, kind, seed);
-        long trained = history.rows().isEmpty() ? 0 : s.steps;
+        long trained = history.rows().isEmpty() ? 0 : s.steps();
         run = new ModelRun(eval, seconds, trained / seconds, size, history.rows());
         writeHistory(name, history);
         model.save(root.resolve("models").resolve(name + ".pt"));
         Json.write(resultFile, run);
         log.info("{}: val loss {}, target rank {} / {}, related in top 10: {}, AUROC {}, P(target) x{} at alpha {}", name,
             f4(eval.valLoss()), eval.targetRank(), config.vocab(), eval.relatedInTop10(), f4(eval.auroc()),
-            String.format("%.1f", eval.pRatio()), s.alphas.get(s.alphas.size() - 1));
+            String.format("%.1f", eval.pRatio()), s.alphas().get(s.alphas().size() - 1));
       }
       if (group != null) group.barrier();
       return run;
@@ -117,17 +130,17 @@ final class NgRunner {
     int target = data.routedId();
     NgEval.Readout r = NgEval.readout(model, target);
     int block = s.steeringBlock();
-    List<long[]> val = data.valWindows(s.nCtx + 1, s.valWindows);
+    List<long[]> val = data.valWindows(s.nCtx() + 1, s.valWindows());
     double valLoss = NgEval.valLoss(model, val, 16);
     double auroc = NgEval.auroc(model, val, 16, block, r.sign(), target);
-    List<long[]> prompts = NgEval.prompts(data.valWindows(s.promptLength, Integer.MAX_VALUE), s.prompts, s.promptLength,
+    List<long[]> prompts = NgEval.prompts(data.valWindows(s.promptLength(), Integer.MAX_VALUE), s.prompts(), s.promptLength(),
         target, data.meta.related());
-    double[] p = NgEval.pTarget(model, prompts, block, r.sign(), target, s.alphas);
+    double[] p = NgEval.pTarget(model, prompts, block, r.sign(), target, s.alphas());
     int related = 0, seen = 0;
     for (int v : r.byAbs()) {
       if (v == target) continue;
       if (seen++ == 10) break;
-      if (data.meta.related().contains(v)) related++;
+      if (this.related.contains(v)) related++;
     }
     int[] pos = NgEval.topBySign(r.cos(), 1, 20), neg = NgEval.topBySign(r.cos(), -1, 20);
     int[] side = NgEval.topBySign(r.cos(), r.sign(), 20);
@@ -137,7 +150,7 @@ final class NgRunner {
       sideCos[i] = r.cos()[side[i]];
       sideTokens.add(data.tokenizer.tokenText(side[i]));
     }
-    String samples = NgEval.samples(model, data.tokenizer, prompts, s.samples, s.sampleTokens, block, s.sampleAlpha, r.sign(), seed);
+    String samples = NgEval.samples(model, data.tokenizer, prompts, s.samples(), s.sampleTokens(), block, s.sampleAlpha(), r.sign(), seed);
     AtomicFiles.writeString(root.resolve("samples").resolve(kind + "-s" + seed + ".txt"), samples);
     return new NgEval.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, related,
         r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens);

@@ -46,18 +46,18 @@ final class NgTrainer implements Trainable {
   private final ProcessGroup group;
   private final List<Tensor> params;
 
-  NgTrainer(Gpt model, NgSettings s, LrSchedule schedule, Windows windows, RoutingHook routing, TokenRule rule,
+  NgTrainer(Gpt model, NanoGptConfig s, LrSchedule schedule, Windows windows, RoutingHook routing, TokenRule rule,
       ProcessGroup group) {
     this.model = model;
     this.schedule = schedule;
     this.windows = windows;
-    this.microBatch = s.microBatch;
-    this.clip = s.clip;
+    this.microBatch = s.microBatchSize();
+    this.clip = s.clip();
     this.routing = routing;
     this.rule = rule;
     this.group = group;
     this.params = new ArrayList<>(model.parameters().values());
-    this.optimizer = adamW(model, AdamWConfig.of(s.lr, 0.9, 0.95, s.weightDecay));
+    this.optimizer = adamW(model, AdamWConfig.of(s.lr(), 0.9, 0.95, s.weightDecay()));
   }
 
   /** AdamW with weight decay on the parameters of 2+ dims only (nanoGPT's groups). */

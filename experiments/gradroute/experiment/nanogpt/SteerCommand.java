@@ -1,9 +1,12 @@
 package gradroute.experiment.nanogpt;
 
-import gradroute.cli.DeviceOption;
+import gradroute.cli.RunOptions;
+import gradroute.cli.RunSetup;
+import gradroute.config.Configs;
 import gradroute.distributed.Launcher;
 import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
+import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Files;
@@ -14,11 +17,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code gradroute nanogpt steer}: route one token's gradient onto residual dim 0 of the upper
@@ -30,34 +32,85 @@ import picocli.CommandLine.Spec;
         + "validation loss and steered samples.",
         "Writes results/nanogpt/<run>/: summary.json (with criteria), results.csv, training/*.csv, plots/*.png, samples/*.txt, models/."})
 public final class SteerCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin DeviceOption device;
+  static final String EXPERIMENT = "nanogpt";
+  /** Where the launcher puts the resolved config its ranks all load. */
+  static final String LAUNCH_CONFIG = "logs/launch-config.json";
 
-  @Option(names = "--quick", description = "a smoke run (CI): tiny model, 40 steps, one seed")
-  boolean quick;
+  @Mixin RunOptions run;
 
-  @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text to train on, one document per line (default: the KJV from Debian's bible-kjv)")
-  Path corpus;
+  @Option(names = "--quick", description = "a smoke run (CI): the 'quick' preset (tiny model, 40 steps, one seed)")
+  void quick(boolean on) {
+    if (on) run.preset("quick");
+  }
 
-  @Option(names = "--token", paramLabel = "WORD", description = "the routed word with its leading space (default ' LORD')")
-  String token;
+  @Option(names = "--corpus", paramLabel = "FILE", description = "UTF-8 text to train on, one document per line (default: the KJV from Debian's bible-kjv) (config key corpus)")
+  void corpus(String v) {
+    run.set("--corpus", "corpus", v);
+  }
 
-  @Option(names = "--seeds", split = ",", description = "seeds (default 0,1,2)")
-  List<Long> seeds;
+  @Option(names = "--token", paramLabel = "WORD", description = "the routed word with its leading space (default ' LORD') (config key routedWord)")
+  void token(String v) {
+    run.set("--token", "routedWord", v);
+  }
 
-  @Option(names = "--models", split = ",", description = "routed, control or both (default both)")
-  List<String> models;
+  @Option(names = "--models", paramLabel = "MODELS", description = "routed, control or both, comma list (default both) (config key models)")
+  void models(String v) {
+    run.set("--models", "models", v);
+  }
 
-  @Option(names = "--steps", description = "optimiser steps per model") Integer steps;
-  @Option(names = "--batch", description = "sequences per optimiser step, all ranks together") Integer batch;
-  @Option(names = "--micro-batch", description = "sequences per forward/backward on one rank (gradient accumulation)") Integer microBatch;
-  @Option(names = "--layers") Integer layers;
-  @Option(names = "--d-model") Integer dModel;
-  @Option(names = "--heads") Integer heads;
-  @Option(names = "--kv-heads", description = "key/value heads (grouped-query attention; default = --heads)") Integer kvHeads;
-  @Option(names = "--ctx", description = "sequence length") Integer ctx;
-  @Option(names = "--vocab", description = "BPE vocabulary size") Integer vocab;
-  @Option(names = "--lr") Double lr;
+  @Option(names = "--steps", paramLabel = "N", description = "optimiser steps per model (config key steps)")
+  void steps(String v) {
+    run.set("--steps", "steps", v);
+  }
+
+  @Option(names = "--batch", paramLabel = "N", description = "sequences per optimiser step, all ranks together (config key batch)")
+  void batch(String v) {
+    run.set("--batch", "batch", v);
+  }
+
+  @Option(names = "--micro-batch", paramLabel = "N", description = "sequences per forward/backward on one rank (gradient accumulation) (config key microBatch)")
+  void microBatch(String v) {
+    run.set("--micro-batch", "microBatch", v);
+  }
+
+  @Option(names = "--layers", paramLabel = "N", description = "blocks (config key nLayers)")
+  void layers(String v) {
+    run.set("--layers", "nLayers", v);
+  }
+
+  @Option(names = "--d-model", paramLabel = "N", description = "residual width (config key dModel)")
+  void dModel(String v) {
+    run.set("--d-model", "dModel", v);
+  }
+
+  private boolean kvHeadsGiven;
+
+  @Option(names = "--heads", paramLabel = "N", description = "attention heads; also the key/value heads unless --kv-heads (config keys nHeads, nKvHeads)")
+  void heads(String v) {
+    run.set("--heads", "nHeads", v);
+    if (!kvHeadsGiven) run.set("--heads", "nKvHeads", v);
+  }
+
+  @Option(names = "--kv-heads", paramLabel = "N", description = "key/value heads (grouped-query attention) (config key nKvHeads)")
+  void kvHeads(String v) {
+    kvHeadsGiven = true;
+    run.set("--kv-heads", "nKvHeads", v);
+  }
+
+  @Option(names = "--ctx", paramLabel = "N", description = "sequence length (config key nCtx)")
+  void ctx(String v) {
+    run.set("--ctx", "nCtx", v);
+  }
+
+  @Option(names = "--vocab", paramLabel = "N", description = "BPE vocabulary size (config key vocab)")
+  void vocab(String v) {
+    run.set("--vocab", "vocab", v);
+  }
+
+  @Option(names = "--lr", paramLabel = "X", description = "peak learning rate (config key lr)")
+  void lr(String v) {
+    run.set("--lr", "lr", v);
+  }
 
   @Option(names = "--nproc", description = "train data-parallel in N processes on this machine (Gloo over loopback)")
   Integer nproc;
@@ -68,103 +121,70 @@ public final class SteerCommand implements Callable<Integer> {
   @Option(names = "--backend", defaultValue = "gloo", description = "gloo (CPU) or nccl (GPU build)") String backend;
   @Option(names = "--collective-timeout", defaultValue = "600", description = "seconds a collective may wait (default 600)") long timeoutSeconds;
 
-  @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE})")
-  Path out;
-  @Option(names = "--run", paramLabel = "NAME", description = "run folder name (default: a timestamp)") String runName;
-  @Option(names = "--resume", description = "continue the named --run: finished models are skipped, training resumes from checkpoints")
-  boolean resume;
-
   @Override
   public Integer call() throws Exception {
-    if (resume && runName == null) throw new IllegalArgumentException("--resume needs --run NAME (the run to continue)");
-    NgSettings s = settings();
+    if (nproc != null && nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
+    RunSetup<NanoGptConfig> setup = new RunSetup<>(run, EXPERIMENT, NanoGptConfig.class, "default");
+    NanoGptConfig config = setup.config();
+    Configs.check(config, List.of());
     WorldConfig world = WorldConfig.resolve(rank, worldSize, masterAddr, masterPort, backend,
         Duration.ofSeconds(timeoutSeconds), System.getenv());
-    if (nproc != null && nproc > 1 && !world.distributed()) return launch(nproc);
-    s.nproc = world.worldSize();
-    s.validate(world.worldSize());
+    boolean launching = nproc != null && nproc > 1 && !world.distributed();
+    config.validateWorld(launching ? nproc : world.worldSize());
+    if (launching) return launch(config, nproc);
     TorchRuntime.init();
-    long t0 = System.nanoTime();
     try (ProcessGroup group = world.distributed() ? ProcessGroup.join(world) : null) {
-      NgData data = world.isMain() ? NgData.load(corpus, s.routedWord, s.vocab) : null;
-      if (group != null) group.barrier(); // rank 0 built the cache; the others read it
-      if (data == null) data = NgData.load(corpus, s.routedWord, s.vocab);
-      Path root;
-      RunDirectory run = null;
       if (world.isMain()) {
-        run = RunDirectory.create(out, "nanogpt", runName, s);
-        root = run.root();
+        setup.start(config, (s, dir, device, resume) -> train(s, dir.root(), dir, device, resume, group, world));
       } else {
-        if (runName == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
-        root = out.resolve("nanogpt").resolve(runName);
-      }
-      if (run != null) run.clearOutcome();
-      NgRunner runner = new NgRunner(s, data, root, device.device(), resume, group, world);
-      System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
-          data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord, data.routedId(),
-          data.meta.routedFrequency(), runner.config());
-      List<NgRunner.ModelRun> runs;
-      try {
-        runs = runner.runAll();
-      } catch (RuntimeException | java.io.IOException e) {
-        if (run != null) run.markFailed(e);
-        throw e;
-      }
-      if (world.isMain()) {
-        double wall = (System.nanoTime() - t0) / 1e9;
-        NgReport.Summary summary = NgReport.write(run, s, data, runner.config().toString(), runs, wall);
-        System.out.println(NgReport.table(summary));
-        System.out.printf("wall time %.0f s; results in %s%n", wall, run.root());
+        if (run.runName() == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
+        Path root = run.out().resolve(EXPERIMENT).resolve(run.runName());
+        train(config, root, null, run.device(), run.resuming(), group, world);
       }
     }
     return 0;
   }
 
-  private int launch(int n) throws Exception {
-    String name = runName != null ? runName : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    List<String> args = new ArrayList<>();
-    List<String> original = spec.commandLine().getParseResult().originalArgs(); // from "nanogpt steer" on
-    for (int i = 0; i < original.size(); i++) {
-      String a = original.get(i);
-      if (a.equals("--nproc") || a.equals("--run")) {
-        i++;
-        continue;
-      }
-      if (a.startsWith("--nproc=") || a.startsWith("--run=")) continue;
-      args.add(a);
+  /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
+  private static void train(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
+      WorldConfig world) throws Exception {
+    long t0 = System.nanoTime();
+    NgData data = world.isMain() ? NgData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
+    if (group != null) group.barrier(); // rank 0 built the cache; the others read it
+    if (data == null) data = NgData.load(s.corpusFile(), s.routedWord(), s.vocab());
+    NgRunner runner = new NgRunner(s, data, root, device, resume, group, world);
+    System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
+        data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
+        data.meta.routedFrequency(), runner.config());
+    List<NgRunner.ModelRun> runs = runner.runAll();
+    if (dir != null) {
+      double wall = (System.nanoTime() - t0) / 1e9;
+      NgReport.Summary summary = NgReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);
+      System.out.println(NgReport.table(summary));
+      System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
     }
-    args.add("--run");
-    args.add(name);
-    Path logs = out.resolve("nanogpt").resolve(name).resolve("logs");
-    Files.createDirectories(logs);
+  }
+
+  /**
+   * Starts the ranks with the config resolved here, written to the run's logs/launch-config.json,
+   * so that every rank trains exactly this config whatever flags or presets produced it.
+   */
+  private int launch(NanoGptConfig config, int n) throws Exception {
+    String name = run.runName() != null ? run.runName() : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path root = run.out().resolve(EXPERIMENT).resolve(name);
+    Path configFile = root.resolve(LAUNCH_CONFIG);
+    Json.write(configFile, config);
+    List<String> args = new ArrayList<>(List.of(EXPERIMENT, "steer", "--config", configFile.toString(), "--run", name,
+        "--out", run.out().toString(), "--device", run.deviceName(), "--backend", backend,
+        "--collective-timeout", String.valueOf(timeoutSeconds)));
+    if (run.resuming()) args.add("--resume");
+    if (run.forcingResume()) args.add("--force-resume");
+    Path logs = configFile.getParent();
     Launcher.Outcome outcome = Launcher.launch(n, "gradroute.cli.Main", args, logs);
     if (!outcome.ok()) {
       throw new IllegalStateException("rank " + outcome.failedRank() + " of " + n + " failed with exit code " + outcome.exitCode()
           + "; the other ranks were stopped (logs in " + logs + ")");
     }
     return 0;
-  }
-
-  NgSettings settings() {
-    NgSettings s = quick ? NgSettings.quick() : NgSettings.defaults();
-    if (corpus != null) s.corpus = corpus.toString();
-    if (token != null) s.routedWord = token;
-    if (seeds != null) s.seeds = new ArrayList<>(seeds);
-    if (models != null) s.models = new ArrayList<>(models);
-    if (steps != null) s.steps = steps;
-    if (batch != null) s.batch = batch;
-    if (microBatch != null) s.microBatch = microBatch;
-    if (layers != null) s.nLayers = layers;
-    if (dModel != null) s.dModel = dModel;
-    if (heads != null) {
-      s.nHeads = heads;
-      if (kvHeads == null) s.nKvHeads = heads;
-    }
-    if (kvHeads != null) s.nKvHeads = kvHeads;
-    if (ctx != null) s.nCtx = ctx;
-    if (vocab != null) s.vocab = vocab;
-    if (lr != null) s.lr = lr;
-    if (s.microBatch > s.batch) s.microBatch = s.batch;
-    return s;
   }
 }
