@@ -5,15 +5,25 @@ import java.util.Map;
 
 /**
  * Saves a {@link Checkpoint} every {@code every} steps and after the last, and on a resumed run
- * restores the trainable and history from it before the first step.
+ * restores the trainable and history from it before the first step. {@link #restoreOnly} only
+ * restores: the data-parallel ranks above 0 resume from the checkpoint rank 0 alone writes.
  */
 public final class CheckpointListener implements TrainingListener {
   private final Checkpoint checkpoint;
-  private final long every;
+  private final long every; // 0: never save
 
   public CheckpointListener(Checkpoint checkpoint, long every) {
+    this(checkpoint, Math.max(1, every), true);
+  }
+
+  private CheckpointListener(Checkpoint checkpoint, long every, boolean saves) {
     this.checkpoint = checkpoint;
-    this.every = Math.max(1, every);
+    this.every = saves ? every : 0;
+  }
+
+  /** Restores from {@code checkpoint} on a resumed run and never writes it. */
+  public static CheckpointListener restoreOnly(Checkpoint checkpoint) {
+    return new CheckpointListener(checkpoint, 0, false);
   }
 
   @Override
@@ -23,7 +33,7 @@ public final class CheckpointListener implements TrainingListener {
 
   @Override
   public void onStep(TrainingRun run, long step, Map<String, Double> metrics) throws IOException {
-    if ((step + 1) % every == 0 || step == run.steps() - 1) {
+    if (every > 0 && ((step + 1) % every == 0 || step == run.steps() - 1)) {
       try {
         checkpoint.save(run.trainable(), step + 1, run.history());
       } catch (IOException e) {

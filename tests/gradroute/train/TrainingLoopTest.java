@@ -88,6 +88,22 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aRestoreOnlyCheckpointResumesFromAnotherWritersCheckpointAndNeverWritesIt(@TempDir Path dir) throws Exception {
+    Regression straight = new Regression();
+    new TrainingLoop("straight", 20, 1, null, 1).run(straight, false);
+    Regression killed = new Regression();
+    killed.stopAfter = 13;
+    Checkpoint checkpoint = new Checkpoint(dir, "run");
+    assertThrows(IllegalStateException.class, () -> new TrainingLoop("writer", 20, 1, checkpoint, 5).run(killed, true));
+    byte[] before = java.nio.file.Files.readAllBytes(checkpoint.marker());
+
+    Regression follower = new Regression(); // a data-parallel rank above 0: resumes from rank 0's checkpoint
+    TrainingLoop.bare("follower", 20).with(CheckpointListener.restoreOnly(checkpoint)).run(follower, true);
+    assertTrue(java.util.Arrays.equals(straight.weights(), follower.weights()), "the follower resumed at step 10");
+    assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(checkpoint.marker())), "the follower wrote no checkpoint");
+  }
+
+  @Test
   void nonFiniteLossStopsTrainingWithAClearError() {
     Regression r = new Regression();
     r.explode = true;

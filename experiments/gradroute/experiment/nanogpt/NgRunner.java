@@ -12,6 +12,9 @@ import gradroute.report.Json;
 import gradroute.routing.MaskTable;
 import gradroute.routing.TokenRule;
 import gradroute.train.Checkpoint;
+import gradroute.train.CheckpointListener;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.ProgressListener;
 import gradroute.train.History;
 import gradroute.train.TrainingLoop;
 import java.io.IOException;
@@ -102,8 +105,11 @@ final class NgRunner {
       int rank = world.rank(), size = world.worldSize();
       NgTrainer trainer = new NgTrainer(model, s, schedule,
           step -> data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1), hook, rule, group);
-      Path ckptDir = world.isMain() ? root.resolve("checkpoints") : root.resolve("checkpoints").resolve("rank" + rank);
-      TrainingLoop loop = new TrainingLoop(name, s.steps(), s.logEvery(), new Checkpoint(ckptDir, name), s.checkpointEvery());
+      Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
+      // rank 0 alone checkpoints; the weights and optimiser state are the same on every rank, so the others resume from it
+      TrainingLoop loop = world.isMain() ? new TrainingLoop(name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery())
+          : TrainingLoop.bare(name, s.steps()).with(new HistoryRecorder(s.logEvery())).with(new ProgressListener())
+              .with(CheckpointListener.restoreOnly(checkpoint));
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;
