@@ -22,8 +22,13 @@ final class NgEval {
   /** Cosine of every unembedding row with e_0, and the routed token's place by |cos|. */
   record Readout(double[] cos, int targetRank, int sign, int[] byAbs) {}
 
+  /**
+   * @param relatedInTop10 related tokens among the 10 others most aligned with the target's side,
+   *     cos(u_v, sign·e_0) (the readout the bar chart shows)
+   * @param relatedInTop10ByAbs the same among the 10 others by |cos(u_v, e_0)|, either side
+   */
   record Result(String model, long seed, double valLoss, int targetRank, double targetRankFraction, int relatedInTop10,
-      double targetCos, int sign, double auroc, double[] pTarget, double pRatio, List<String> topPositive,
+      int relatedInTop10ByAbs, double targetCos, int sign, double auroc, double[] pTarget, double pRatio, List<String> topPositive,
       List<String> topNegative, double[] topCos, List<String> topTokens) {}
 
   private NgEval() {}

@@ -30,7 +30,7 @@ final class NgReport {
     if (!routed.isEmpty()) {
       c.put("routed_rank_top3", crit("routed token's rank by |cos(u_v, e_0)| (routed)", routed, NgEval.Result::targetRank,
           "<= 3 on every seed", v -> v <= 3));
-      c.put("related_in_top10", crit("related tokens (topic or distributional neighbours) among the other top-10 by |cos| (routed)", routed,
+      c.put("related_in_top10", crit("related tokens (topic or distributional neighbours) among the 10 others most aligned with the target's side of e_0 (routed)", routed,
           NgEval.Result::relatedInTop10, ">= 3 on every seed", v -> v >= 3));
       double[] mean = meanCurve(routed);
       boolean monotone = true;
@@ -72,13 +72,13 @@ final class NgReport {
 
   private static void writeTables(RunDirectory run, NanoGptConfig s, List<NgEval.Result> routed, List<NgEval.Result> control)
       throws IOException {
-    List<String> cols = new ArrayList<>(List.of("model", "seed", "val_loss", "target_rank", "related_top10", "auroc"));
+    List<String> cols = new ArrayList<>(List.of("model", "seed", "val_loss", "target_rank", "related_top10", "related_top10_by_abs", "auroc"));
     for (double a : s.alphas()) cols.add("p_alpha_" + a);
     CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
     List<NgEval.Result> all = new ArrayList<>(routed);
     all.addAll(control);
     for (NgEval.Result r : all) {
-      List<Object> row = new ArrayList<>(List.of(r.model(), r.seed(), r.valLoss(), r.targetRank(), r.relatedInTop10(), r.auroc()));
+      List<Object> row = new ArrayList<>(List.of(r.model(), r.seed(), r.valLoss(), r.targetRank(), r.relatedInTop10(), r.relatedInTop10ByAbs(), r.auroc()));
       for (double p : r.pTarget()) row.add(p);
       t.addRow(row.toArray());
     }

@@ -142,12 +142,8 @@ final class NgRunner {
     List<long[]> prompts = NgEval.prompts(data.valWindows(s.promptLength(), Integer.MAX_VALUE), s.prompts(), s.promptLength(),
         target, data.meta.related());
     double[] p = NgEval.pTarget(model, prompts, block, r.sign(), target, s.alphas());
-    int related = 0, seen = 0;
-    for (int v : r.byAbs()) {
-      if (v == target) continue;
-      if (seen++ == 10) break;
-      if (this.related.contains(v)) related++;
-    }
+    int relatedByAbs = relatedAmongTop10(r.byAbs(), target);
+    int relatedAligned = relatedAmongTop10(NgEval.topBySign(r.cos(), r.sign(), 11), target);
     int[] pos = NgEval.topBySign(r.cos(), 1, 20), neg = NgEval.topBySign(r.cos(), -1, 20);
     int[] side = NgEval.topBySign(r.cos(), r.sign(), 20);
     double[] sideCos = new double[side.length];
@@ -158,8 +154,19 @@ final class NgRunner {
     }
     String samples = NgEval.samples(model, data.tokenizer, prompts, s.samples(), s.sampleTokens(), block, s.sampleAlpha(), r.sign(), seed);
     AtomicFiles.writeString(root.resolve("samples").resolve(kind + "-s" + seed + ".txt"), samples);
-    return new NgEval.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, related,
+    return new NgEval.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, relatedAligned, relatedByAbs,
         r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens);
+  }
+
+  /** Related tokens among the first 10 of {@code ranked} other than the target. */
+  private int relatedAmongTop10(int[] ranked, int target) {
+    int related = 0, seen = 0;
+    for (int v : ranked) {
+      if (v == target) continue;
+      if (seen++ == 10) break;
+      if (this.related.contains(v)) related++;
+    }
+    return related;
   }
 
   private List<String> texts(int[] ids) {
