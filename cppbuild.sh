@@ -3,7 +3,8 @@
 # the preset's libraries to link against, then runs Maven (which compiles native/ with JavaCPP).
 #
 #   ./cppbuild.sh                 build (mvn package, tests skipped)
-#   ./cppbuild.sh test            build and run the tests
+#   ./cppbuild.sh test            build and run the tests (the native core's C++ tests, then the Java ones)
+#   ./cppbuild.sh native-test     only the native core's C++ tests (CMake + GoogleTest + CTest)
 #   ./cppbuild.sh --gpu ...       the CUDA build of the preset (Maven profile gpu)
 #   ./cppbuild.sh MAVEN_ARGS...   any other arguments go to Maven as they are
 #
@@ -20,10 +21,13 @@ TORCH_HOME=$CACHE/libtorch-$TORCH_VERSION
 
 classifier=linux-x86_64
 maven_args=()
+native_test=0
+# each preset flavour unpacks its libraries into a folder of its own, so both builds can coexist
 for arg in "$@"; do
   case "$arg" in
     --gpu) classifier=linux-x86_64-gpu; maven_args+=(-Pgpu) ;;
-    test) maven_args+=(test) ;;
+    test) native_test=1; maven_args+=(test) ;;
+    native-test) native_test=2 ;;
     *) maven_args+=("$arg") ;;
   esac
 done
@@ -81,8 +85,22 @@ fetch_headers() {
 }
 
 # The preset jars carry the shared libraries our module links against.
+torch_lib() {
+  if [ "$classifier" = linux-x86_64 ]; then echo "$TORCH_HOME/lib"; else echo "$TORCH_HOME/lib-$classifier"; fi
+}
+
 unpack_libraries() {
-  local marker=$TORCH_HOME/lib/.unpacked-$classifier
+  local lib
+  lib=$(torch_lib)
+  local marker=$lib/.unpacked-$classifier
+  # libopenblas needs the libgfortran/libquadmath its jar carries (the C++ tests link it); a cache
+  # unpacked before they were added only gets those two
+  if [ -f "$marker" ] && [ ! -f "$lib/libgfortran.so.5" ]; then
+    local blas_jar=$HOME/.m2/repository/org/bytedeco/openblas/$OPENBLAS_VERSION/openblas-$OPENBLAS_VERSION-linux-x86_64.jar
+    [ -f "$blas_jar" ] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact="org.bytedeco:openblas:$OPENBLAS_VERSION:jar:linux-x86_64") \
+      || die "Maven could not fetch org.bytedeco:openblas:$OPENBLAS_VERSION"
+    unzip -q -o -j "$blas_jar" 'org/bytedeco/openblas/*/libgfortran.so*' 'org/bytedeco/openblas/*/libquadmath.so*' -d "$lib"
+  fi
   [ -f "$marker" ] && return
   local jars=$TORCH_HOME/jars
   mkdir -p "$jars"
@@ -93,16 +111,30 @@ unpack_libraries() {
   (cd "$ROOT" && mvn -B -q dependency:copy -DoutputDirectory="$jars" \
       -Dartifact="org.bytedeco:openblas:$OPENBLAS_VERSION:jar:linux-x86_64") \
     || die "Maven could not fetch org.bytedeco:openblas:$OPENBLAS_VERSION"
-  rm -rf "$TORCH_HOME/lib"
-  mkdir -p "$TORCH_HOME/lib"
-  unzip -q -o -j "$jars/pytorch-$PRESET_VERSION-$classifier.jar" 'org/bytedeco/pytorch/*/lib*.so*' -x '*libjni*' -d "$TORCH_HOME/lib"
-  unzip -q -o -j "$jars/openblas-$OPENBLAS_VERSION-linux-x86_64.jar" 'org/bytedeco/openblas/*/libopenblas.so*' -d "$TORCH_HOME/lib"
+  rm -rf "$lib"
+  mkdir -p "$lib"
+  unzip -q -o -j "$jars/pytorch-$PRESET_VERSION-$classifier.jar" 'org/bytedeco/pytorch/*/lib*.so*' -x '*libjni*' -d "$lib"
+  unzip -q -o -j "$jars/openblas-$OPENBLAS_VERSION-linux-x86_64.jar" 'org/bytedeco/openblas/*/libopenblas.so*' \
+      'org/bytedeco/openblas/*/libgfortran.so*' 'org/bytedeco/openblas/*/libquadmath.so*' -d "$lib"
   rm -rf "$jars"
   touch "$marker"
 }
 
+# The C++ tests of native/ against the same headers and libraries the JNI module uses.
+native_tests() {
+  command -v cmake >/dev/null || die "cmake is needed for the native tests: apt-get install cmake libgtest-dev"
+  local build=$ROOT/target/native-$classifier
+  cmake -S "$ROOT/native" -B "$build" -DTORCH_HOME="$TORCH_HOME" -DTORCH_LIB="$(torch_lib)" \
+      -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake could not configure native/ (is libgtest-dev installed?)"
+  cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 \
+    || { grep -E -A3 "error" "$build/build.log" | head -40 >&2; die "the native tests did not compile (whole log: $build/build.log)"; }
+  (cd "$build" && OMP_WAIT_POLICY=passive ctest --output-on-failure) || die "native tests failed"
+}
+
 fetch_headers
 unpack_libraries
+[ $native_test -eq 0 ] || native_tests
+[ $native_test -ne 2 ] || exit 0
 say "mvn ${maven_args[*]}"
 cd "$ROOT"
-exec mvn -B -Dtorch.home="$TORCH_HOME" "${maven_args[@]}"
+exec mvn -B -Dtorch.home="$TORCH_HOME" -Dtorch.lib="$(torch_lib)" "${maven_args[@]}"
