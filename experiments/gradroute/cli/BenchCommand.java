@@ -2,6 +2,7 @@ package gradroute.cli;
 
 import gradroute.bench.MinigridBenchmark;
 import gradroute.bench.RouteBenchmark;
+import gradroute.bench.TrainBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class},
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class, BenchCommand.Train.class},
     mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -70,6 +71,42 @@ public final class BenchCommand implements Runnable {
       MinigridBenchmark.write(result, out);
       System.out.println("written " + out);
       return result.envShareOk() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"Training steps/s of the MNIST cpu preset, the TinyStories demo transformer and a larger GPT, with and",
+          "without routing, against the same models in PyTorch for Python (experiments/python/train_bench.py), interleaved."})
+  static final class Train implements Callable<Integer> {
+    @Mixin DeviceOption device;
+
+    @Option(names = "--quick", description = "one short round, a short long run (CI); the Python side still runs when torch is there")
+    boolean quick;
+
+    @Option(names = "--models", split = ",", defaultValue = "mnist,tinystories,gpt", description = "models (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    @Option(names = "--rounds", description = "interleaved rounds (default: 5, --quick 1)")
+    Integer rounds;
+
+    @Option(names = "--long-steps", description = "steps of the long MNIST run for last-tenth/first-tenth steps/s (default: 1920, the cpu preset's run; --quick 100; 0 skips it)")
+    Integer longSteps;
+
+    @Option(names = "--python-script", defaultValue = "experiments/python/train_bench.py", description = "the Python side (default: ${DEFAULT-VALUE})")
+    Path script;
+
+    @Option(names = "--out", defaultValue = "results/bench/train.json", description = "result file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      int r = rounds != null ? rounds : quick ? 1 : 5;
+      int drift = longSteps != null ? longSteps : quick ? 100 : 1920;
+      TrainBenchmark.Result result = new TrainBenchmark(quick, models, r, drift, device.device(), script).run();
+      System.out.println(TrainBenchmark.table(result));
+      TrainBenchmark.write(result, out);
+      System.out.println("written " + out);
+      return 0;
     }
   }
 }
