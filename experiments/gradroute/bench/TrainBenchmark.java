@@ -60,6 +60,7 @@ public final class TrainBenchmark {
   private final Path script;
   private final int driftSteps;
 
+  /** @param script the Python side, or null to time gradroute only */
   public TrainBenchmark(boolean quick, List<String> models, int rounds, int driftSteps, Device device, Path script) {
     for (String m : models) {
       if (!TrainSteps.MODELS.contains(m)) throw new IllegalArgumentException("--models: unknown model '" + m + "' (" + TrainSteps.MODELS + ")");
@@ -86,7 +87,7 @@ public final class TrainBenchmark {
   public Result run() throws IOException {
     TorchRuntime.init();
     int threads = torch.get_num_threads();
-    String why = PythonTrainBench.unavailableReason();
+    String why = script == null ? "--no-python" : PythonTrainBench.unavailableReason();
     if (why != null) System.out.println("Python side skipped: " + why);
     Map<String, String> own = new HashMap<>();
     PythonTrainBench.environmentKeys().forEach(k -> own.put(k, null)); // PyTorch's defaults
@@ -113,7 +114,7 @@ public final class TrainBenchmark {
         for (Map.Entry<String, TrainSteps.Runner> e : runners.entrySet()) {
           TrainSteps.Runner runner = e.getValue();
           int steps = stepsPerRound(runner.model(), quick);
-          int warmup = r == 0 ? 3 : 1;
+          int warmup = r == 0 && !quick ? 3 : 1;
           double[][] t = times.get(e.getKey());
           t[0][r] = javaStepsPerSecond(runner.trainable(), steps, warmup);
           t[1][r] = pyOwn == null ? Double.NaN : pyOwn.stepsPerSecond(runner.model(), runner.routing(), steps, warmup, 0);

@@ -83,8 +83,11 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--quick", description = "one short round, a short long run (CI); the Python side still runs when torch is there")
     boolean quick;
 
-    @Option(names = "--models", split = ",", defaultValue = "mnist,tinystories,gpt", description = "models (default: ${DEFAULT-VALUE})")
+    @Option(names = "--models", split = ",", description = "models (default: mnist,tinystories,gpt; --quick: mnist,tinystories)")
     List<String> models;
+
+    @Option(names = "--no-python", description = "time the gradroute side only")
+    boolean noPython;
 
     @Option(names = "--rounds", description = "interleaved rounds (default: 5, --quick 1)")
     Integer rounds;
@@ -102,7 +105,8 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       int r = rounds != null ? rounds : quick ? 1 : 5;
       int drift = longSteps != null ? longSteps : quick ? 100 : 1920;
-      TrainBenchmark.Result result = new TrainBenchmark(quick, models, r, drift, device.device(), script).run();
+      List<String> m = models != null ? models : quick ? List.of("mnist", "tinystories") : List.of("mnist", "tinystories", "gpt");
+      TrainBenchmark.Result result = new TrainBenchmark(quick, m, r, drift, device.device(), noPython ? null : script).run();
       System.out.println(TrainBenchmark.table(result));
       TrainBenchmark.write(result, out);
       System.out.println("written " + out);

@@ -62,8 +62,8 @@ public final class TorchRuntime {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
           + "start through ./gradroute or export OMP_WAIT_POLICY=passive", policy);
     }
-    log.info("libtorch: {} threads, OpenBLAS {} thread(s), OMP_WAIT_POLICY={}, flush-to-zero {}", torch.get_num_threads(),
-        blasThreads, policy, flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
+    log.info("libtorch: {} threads, {} {} thread(s), OMP_WAIT_POLICY={}, flush-to-zero {}", torch.get_num_threads(),
+        blasLibrary(), blasThreads, policy, flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
     initialised = true;
   }
 
@@ -109,6 +109,10 @@ public final class TorchRuntime {
    * OPENBLAS_NUM_THREADS says otherwise. Returns the thread count in effect (-1 if unknown).
    */
   static int singleThreadedBlas() {
+    if (mklInPlaceOfOpenBlas()) {
+      log.debug("BLAS is MKL (org.bytedeco.openblas.load={}): its threads follow MKL_NUM_THREADS", System.getProperty(OPENBLAS_LOAD));
+      return -1; // the openblas_* functions are absent from mkl_rt: calling them aborts the JVM
+    }
     try {
       String env = System.getenv("OPENBLAS_NUM_THREADS");
       if (env == null || env.isBlank()) org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(1);
@@ -117,6 +121,19 @@ public final class TorchRuntime {
       log.debug("could not set OpenBLAS threads: {}", e.toString());
       return -1;
     }
+  }
+
+  private static final String OPENBLAS_LOAD = "org.bytedeco.openblas.load";
+
+  /** Whether the JavaCPP openblas preset was told to load MKL ({@code -Dorg.bytedeco.openblas.load=mkl_rt}). */
+  static boolean mklInPlaceOfOpenBlas() {
+    String load = System.getProperty(OPENBLAS_LOAD);
+    return load != null && load.toLowerCase(java.util.Locale.ROOT).contains("mkl");
+  }
+
+  /** The BLAS library in use: "MKL" or "OpenBLAS". */
+  public static String blasLibrary() {
+    return mklInPlaceOfOpenBlas() ? "MKL" : "OpenBLAS";
   }
 
   /** {@code env} as a positive thread count, else {@code fallback}. */
