@@ -131,8 +131,35 @@ native_tests() {
   (cd "$build" && OMP_WAIT_POLICY=passive ctest --output-on-failure) || die "native tests failed"
 }
 
+# The CUDA preset links the CUDA 13.1 runtime (libcudart, libcupti, cuBLAS, cuDNN, NCCL, ...), which
+# Maven Central no longer carries (its "redist" jars exceed the size limit). Where the system has no
+# CUDA 13 runtime, NVIDIA's own PyPI wheels provide it, once, in the cache; the GPU driver
+# (libcuda) still comes from the machine, and without one the CUDA cases skip.
+CUDA_RUNTIME=$CACHE/cuda-13.1
+cuda_runtime() {
+  [ "$classifier" = linux-x86_64-gpu ] || return 0
+  if ! ldconfig -p 2>/dev/null | grep -q 'libcupti.so.13 ' && [ ! -d "$CUDA_RUNTIME" ]; then
+    local python
+    python=$(command -v python3 || true)
+    [ -n "$python" ] && "$python" -m pip --version >/dev/null 2>&1 \
+      || die "pip is needed once to fetch the CUDA 13.1 runtime libraries (apt-get install python3-pip), or install the CUDA 13.1 toolkit"
+    say "fetching the CUDA 13.1 runtime libraries from PyPI once (about 2 GB) into $CUDA_RUNTIME"
+    rm -rf "$CUDA_RUNTIME.partial"
+    "$python" -m pip install -q --target "$CUDA_RUNTIME.partial" \
+        "cuda-toolkit[cudart,cupti,cublas,cufft,curand,cusparse,cufile]==13.1.*" "nvidia-cudnn-cu13==9.19.*" "nvidia-nccl-cu13" \
+      || die "could not fetch the CUDA 13.1 runtime wheels from PyPI"
+    mv "$CUDA_RUNTIME.partial" "$CUDA_RUNTIME"
+  fi
+  if [ -d "$CUDA_RUNTIME" ]; then
+    local dirs
+    dirs=$(find "$CUDA_RUNTIME/nvidia" -maxdepth 2 -type d -name lib | sort | paste -sd: -)
+    export LD_LIBRARY_PATH="$dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  fi
+}
+
 fetch_headers
 unpack_libraries
+cuda_runtime
 [ $native_test -eq 0 ] || native_tests
 [ $native_test -ne 2 ] || exit 0
 say "mvn ${maven_args[*]}"

@@ -1,14 +1,14 @@
 package gradroute.bench;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.rl.AgentConfig;
-import gradroute.rl.CpuThreads;
-import gradroute.rl.Gridworld;
-import gradroute.rl.GridworldConfig;
-import gradroute.rl.Method;
-import gradroute.rl.ReinforceTrainer;
-import gradroute.rl.Reward;
+import gradroute.rl.env.Gridworld;
+import gradroute.rl.env.GridworldConfig;
+import gradroute.rl.env.Reward;
+import gradroute.rl.reinforce.AgentConfig;
+import gradroute.rl.reinforce.ReinforceTrainer;
+import gradroute.runtime.CpuThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +106,7 @@ public final class MinigridBenchmark {
 
   private TrainerRow trainerRow(Method method, int[] threads) {
     int updates = quick ? 8 : 40;
-    AgentConfig config = AgentConfig.of(method, 0.05, envs, updates + 3, 1e-3, 7);
+    AgentConfig config = AgentConfig.of(method.recipe(), 0.05, envs, updates + 3, 1e-3, 7);
     ReinforceTrainer trainer = new ReinforceTrainer(config, device);
     for (int i = 0; i < updates + 3; i++) {
       if (i == 3) trainer.resetTimers(); // warm-up

@@ -1,10 +1,10 @@
 package gradroute.experiment;
 
 import gradroute.cli.DeviceOption;
+import gradroute.experiment.minigrid.OversightSweep;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
-import gradroute.rl.AgentConfig;
-import gradroute.rl.OversightSweep;
+import gradroute.rl.reinforce.AgentConfig;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;

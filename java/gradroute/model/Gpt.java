@@ -1,5 +1,7 @@
 package gradroute.model;
 
+import gradroute.hooks.HookedModel;
+import gradroute.hooks.Hooks;
 import gradroute.report.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,8 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A GPT-style decoder in TransformerLens layout: token and learned position embeddings, pre-LN
@@ -49,7 +51,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * PointerScope} and outlive it; {@link #close()} frees them. Forward temporaries belong to the
  * caller's scope.
  */
-public final class Gpt implements AutoCloseable {
+public final class Gpt implements HookedModel, AutoCloseable {
   private static final String CONFIG_KEY = "__gradroute_config__";
   private static final String NAMES_KEY = "__gradroute_names__";
 
@@ -178,6 +180,7 @@ public final class Gpt implements AutoCloseable {
     return device;
   }
 
+  @Override
   public Hooks hooks() {
     return hooks;
   }

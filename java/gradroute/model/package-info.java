@@ -1,8 +1,8 @@
 /**
  * Transformers for gradient routing: a GPT-style decoder ({@link gradroute.model.Gpt}, configured
  * by {@link gradroute.model.GptConfig}) in TransformerLens layout, with named hook points ({@link
- * gradroute.model.Hooks}) where activations can be read, replaced or routed ({@link
- * gradroute.model.RoutingHook}, through the native core's {@code Router.NATIVE.routeIndexed}).
+ * gradroute.hooks.Hooks}) where activations can be read, replaced or routed ({@link
+ * gradroute.hooks.RoutingHook}, through the native core's {@code Router.NATIVE.routeIndexed}).
  *
  * <p>Training and evaluation: {@link gradroute.model.TokenBatch} (right-padded next-token batches),
  * {@link gradroute.model.LmLoss}, {@link gradroute.model.LmEval} (mean of batch means), {@link

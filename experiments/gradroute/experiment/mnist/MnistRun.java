@@ -2,7 +2,6 @@ package gradroute.experiment.mnist;
 
 import gradroute.data.ImageDataset;
 import gradroute.data.TrainTest;
-import gradroute.model.SplitAutoencoder;
 import gradroute.report.CsvTable;
 import gradroute.report.ImageGrid;
 import gradroute.report.Json;

@@ -2,7 +2,6 @@ package gradroute.experiment.mnist;
 
 import static gradroute.runtime.Ops.meanOver;
 
-import gradroute.model.SplitAutoencoder;
 import gradroute.runtime.TensorArrays;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ final class SplitEvaluation {
       for (int from = 0; from < n; from += 1000) {
         int len = Math.min(1000, n - from);
         Tensor x = images.narrow(0, from, len);
-        SplitAutoencoder.Outputs out = model.forward(x, null, null);
+        SplitAutoencoder.Outputs out = model.forward(x, null);
         Tensor[] preds = {out.reconstruction(), out.certificateA(), out.certificateB()};
         float[][] mae = new float[3][];
         float[][] mse = new float[3][];
@@ -91,7 +90,7 @@ final class SplitEvaluation {
         while (i < labels.length && labels[i] != d) i++;
         if (i == labels.length) continue;
         Tensor x = images.narrow(0, i, 1);
-        SplitAutoencoder.Outputs out = model.forward(x, null, null);
+        SplitAutoencoder.Outputs out = model.forward(x, null);
         rows[0][d] = TensorArrays.toFloats(x);
         rows[1][d] = TensorArrays.toFloats(out.reconstruction());
         rows[2][d] = TensorArrays.toFloats(out.certificateA());

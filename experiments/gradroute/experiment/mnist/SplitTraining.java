@@ -3,13 +3,14 @@ package gradroute.experiment.mnist;
 import static gradroute.runtime.Ops.meanOver;
 
 import gradroute.data.ImageDataset;
-import gradroute.model.LatentPenalties;
-import gradroute.model.SplitAutoencoder;
+import gradroute.hooks.MaskApplier;
+import gradroute.hooks.MaskRule;
 import gradroute.routing.ExampleRule;
-import gradroute.routing.Router;
 import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
@@ -39,6 +40,8 @@ public final class SplitTraining implements Trainable {
   private final long seed;
   private final Device device;
   private final ExampleRule routeOfDigit = ExampleRule.split(FIRST_B_DIGIT, 10, SplitAutoencoder.ROUTE_A, SplitAutoencoder.ROUTE_B);
+  private final MaskApplier routeLatent;
+  private final MaskApplier routeSecondPassIntoA;
   private final int stepsPerEpoch;
   private int[] permutation;
   private long permutationEpoch = -1;
@@ -54,6 +57,9 @@ public final class SplitTraining implements Trainable {
     options.weight_decay().put(config.weightDecay()); // torch::optim::Adam adds wd * param to the gradient
     this.optimizer = new Adam(model.parameters(), options);
     this.stepsPerEpoch = (labels.length + config.batchSize() - 1) / config.batchSize();
+    MaskRule split = MaskRule.of(model.maskTable());
+    this.routeLatent = MaskApplier.apply(model, List.of(SplitAutoencoder.HOOK_DECODER_IN), split, device);
+    this.routeSecondPassIntoA = MaskApplier.apply(model, List.of(SplitAutoencoder.HOOK_SECOND_PASS_IN), split, device);
   }
 
   public long totalSteps() {
@@ -105,7 +111,13 @@ public final class SplitTraining implements Trainable {
   Losses losses(Tensor x, int[] batchLabels) {
     long[] routes = routeOfDigit.indices(batchLabels);
     Tensor routeTensor = config.routing() ? onDevice(Tensor.create(routes, routes.length)) : null;
-    SplitAutoencoder.Outputs out = model.forward(x, routeTensor, Router.NATIVE);
+    if (routeTensor != null) routeLatent.set(routeTensor, null);
+    SplitAutoencoder.Outputs out;
+    try {
+      out = model.forward(x, routeTensor);
+    } finally {
+      routeLatent.clear();
+    }
     float[] inA = new float[batchLabels.length];
     int countA = 0;
     for (int i = 0; i < routes.length; i++) {
@@ -122,7 +134,15 @@ public final class SplitTraining implements Trainable {
     Tensor bad = groupMean(perImage, maskB, countB);
     Tensor total = good.mul(new Scalar(config.good())).add(bad.mul(new Scalar(config.bad())));
     if (config.goodOnBad() != 0) {
-      Tensor throughA = model.decodeRoutedInto(out.z(), SplitAutoencoder.ROUTE_A, Router.NATIVE);
+      long[] intoA = new long[batchLabels.length];
+      Arrays.fill(intoA, SplitAutoencoder.ROUTE_A);
+      Tensor throughA;
+      routeSecondPassIntoA.set(onDevice(Tensor.create(intoA, intoA.length)), null);
+      try {
+        throughA = model.decodeSecondPass(out.z());
+      } finally {
+        routeSecondPassIntoA.clear();
+      }
       Tensor perImageA = meanOver(throughA.sub(x).abs(), false, 1);
       total = total.add(groupMean(perImageA, maskB, countB).mul(new Scalar(config.goodOnBad())));
     }

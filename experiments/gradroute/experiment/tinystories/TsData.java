@@ -1,8 +1,6 @@
 package gradroute.experiment.tinystories;
 
 import gradroute.text.BpeTokenizer;
-import gradroute.text.ForgetLabels;
-import gradroute.text.SyntheticStories;
 import gradroute.text.TinyStoriesReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

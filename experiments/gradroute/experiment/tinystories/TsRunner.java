@@ -8,9 +8,8 @@ import gradroute.model.LmEval;
 import gradroute.model.LmTrainer;
 import gradroute.model.LrSchedule;
 import gradroute.model.TokenBatch;
-import gradroute.model.era.Coherence;
+import gradroute.model.era.EraPipeline;
 import gradroute.model.era.EraRouting;
-import gradroute.model.era.Expansion;
 import gradroute.model.era.ExpansionSpec;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
@@ -18,8 +17,6 @@ import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.routing.SoftTokenRule;
-import gradroute.text.ForgetLabels;
-import gradroute.text.PartialOversight;
 import gradroute.text.TokenFrequencyWeights;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;
@@ -239,21 +236,18 @@ public final class TsRunner {
         a.forget, a.min, a.seconds, gens, 0);
   }
 
-  /** ERA (routing on) or its control (same expansion and L1, nothing routed). */
+  /** ERA (routing on) or its control (same expansion and L1, nothing routed), through the library's {@link EraPipeline}. */
   private MethodResult trainEra(long seed, double p, int[] order, int[] labels, boolean routing) throws IOException {
     String method = routing ? "era" : "control";
     Double pKey = routing ? p : null;
     String key = key(seed, method, pKey);
     GptConfig original = originalConfig();
-    Gpt big;
-    try (Gpt init = Gpt.create(original, device, seed)) {
-      // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
-      big = Expansion.expand(init, ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L));
-    }
-    EraRouting.Spec spec = new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly);
-    EraRouting era = new EraRouting(big, original, spec, routing);
+    // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
+    EraPipeline.Spec spec = new EraPipeline.Spec(ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L),
+        new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly), routing,
+        trainOptimizer(), schedule());
     SoftTokenRule weights = routing ? tokenWeights(seed, p, labels) : null;
-    LmTrainer trainer = new LmTrainer(big, trainOptimizer(), schedule(), step -> {
+    LmTrainer.BatchSource batches = step -> {
       List<Integer> ids = new ArrayList<>(s.batch);
       boolean[] routed = new boolean[s.batch];
       for (int i = 0; i < s.batch; i++) {
@@ -262,31 +256,49 @@ public final class TsRunner {
         routed[i] = labels[story] == ForgetLabels.FORGET;
       }
       return new LmTrainer.Batch(batchOf(ids), routed);
-    }, era, weights);
-    long t0 = System.nanoTime();
-    History h = new TrainingLoop(key, s.steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
-        .run(trainer, resume);
-    double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    era.close();
-    writeHistory(key, h);
-    big.save(run.path("models/" + key + ".pt"));
-    Losses trained = losses(big);
+    };
+    Map<EraPipeline.Stage, Losses> stageLosses = new LinkedHashMap<>();
     Map<String, String> gens = new LinkedHashMap<>();
-    generate(big, "before ablation", gens);
+    EraPipeline.Stages stages = new EraPipeline.Stages() {
+      private History history;
 
-    Gpt ablated = Expansion.ablate(big, original);
-    big.close();
-    Losses afterAblation = losses(ablated);
-    generate(ablated, "after ablation", gens);
+      @Override
+      public History train(LmTrainer trainer) throws IOException {
+        history = new TrainingLoop(key, s.steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
+            .run(trainer, resume);
+        return history;
+      }
 
-    Coherence.Result coh = coherence(ablated, labels);
-    Losses coherent = losses(ablated);
-    generate(ablated, "after coherence", gens);
-    ablated.save(run.path("models/" + key + "-final.pt"));
-    Attack a = routing ? attack(ablated, seed) : Attack.NONE;
-    ablated.close();
-    return new MethodResult(seed, method, pKey, s.steps, trainSeconds, trained, afterAblation, coherent, coherent,
-        trained.forget(), coh.bestStep(), coh.selectionLosses(), a.steps, a.forget, a.min, a.seconds, gens, 0);
+      @Override
+      public void after(EraPipeline.Stage stage, Gpt model) throws IOException {
+        switch (stage) {
+          case TRAINED -> {
+            writeHistory(key, history);
+            model.save(run.path("models/" + key + ".pt"));
+            stageLosses.put(stage, losses(model));
+            generate(model, "before ablation", gens);
+          }
+          case ABLATED -> {
+            stageLosses.put(stage, losses(model));
+            generate(model, "after ablation", gens);
+          }
+          case COHERENT -> {
+            stageLosses.put(stage, losses(model));
+            generate(model, "after coherence", gens);
+            model.save(run.path("models/" + key + "-final.pt"));
+          }
+        }
+      }
+    };
+    EraPipeline.Result era = EraPipeline.run(Gpt.create(original, device, seed), spec, batches, weights, coherence(labels), stages);
+    try (Gpt ablated = era.model()) {
+      Attack a = routing ? attack(ablated, seed) : Attack.NONE;
+      Losses trained = stageLosses.get(EraPipeline.Stage.TRAINED);
+      Losses coherent = stageLosses.get(EraPipeline.Stage.COHERENT);
+      return new MethodResult(seed, method, pKey, s.steps, era.trainSeconds(), trained,
+          stageLosses.get(EraPipeline.Stage.ABLATED), coherent, coherent, trained.forget(), era.coherence().bestStep(),
+          era.coherence().selectionLosses(), a.steps, a.forget, a.min, a.seconds, gens, 0);
+    }
   }
 
   /** RMU from the base model of the seed; labelled forget stories as the forget set, the rest as retain. */
@@ -370,7 +382,8 @@ public final class TsRunner {
     return new SoftTokenRule(w.weights());
   }
 
-  private Coherence.Result coherence(Gpt model, int[] labels) {
+  /** The coherence fine-tune's data: a fixed batch of retain stories and held-out retain stories to select the step by. */
+  private EraPipeline.CoherenceSpec coherence(int[] labels) {
     List<long[]> tune = new ArrayList<>(), select = new ArrayList<>();
     for (int i = data.streamSize; i < data.train.size(); i++) {
       if (labels[i] == ForgetLabels.FORGET) continue;
@@ -380,7 +393,8 @@ public final class TsRunner {
     if (tune.isEmpty() || select.isEmpty()) throw new IllegalStateException("no retain stories left for the coherence fine-tune");
     LmEval selection = new LmEval(select, s.evalBatch, s.nCtx + 1, data.bos);
     TokenBatch batch = new TokenBatch(tune, s.nCtx + 1, data.bos);
-    return Coherence.tune(model, batch, selection::loss, s.coherenceSteps, AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
+    return new EraPipeline.CoherenceSpec(batch, selection::loss, s.coherenceSteps,
+        AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
   }
 
   private boolean[] topicTokens;

@@ -1,23 +1,26 @@
 package gradroute.model.era;
 
+import gradroute.hooks.HookHandle;
+import gradroute.hooks.MaskApplier;
+import gradroute.hooks.MaskRule;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
-import gradroute.model.HookHandle;
-import gradroute.model.RoutingHook;
 import gradroute.model.TokenBatch;
 import gradroute.routing.MaskTable;
 import gradroute.routing.SequenceRule;
 import gradroute.routing.SoftTokenRule;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Route: the ERA gradient masks on the MLP hidden units ({@code blocks.{l}.mlp.hook_post}) of an
- * expanded model, applied through the native core's {@link gradroute.routing.Router#routeIndexed}.
+ * expanded model, applied by one {@link MaskApplier} over the routed layers.
  *
  * <p>Each routed layer has a mask table of three rows over its {@code d_mlp + added} units:
  * <ol start="0">
@@ -70,16 +73,18 @@ public final class EraRouting implements AutoCloseable {
     }
   }
 
+  /** The routed hook type: the MLP hidden units after the nonlinearity. */
+  public static final String HOOK_TYPE = "mlp.hook_post";
+
   private static final int TARGET = 0;
   private static final int OFF_TARGET = 1;
   private static final int NO_MASK = 2;
 
   private final Spec spec;
   private final Device device;
-  private final List<RoutingHook> routes = new ArrayList<>();
   private final List<MaskTable> tables = new ArrayList<>();
-  private final List<HookHandle> handles = new ArrayList<>();
-  private boolean routing = true;
+  private final List<HookHandle> l1Hooks = new ArrayList<>();
+  private final MaskApplier masks;
   private Tensor l1Sum;
   private long l1Positions = 1;
 
@@ -92,7 +97,7 @@ public final class EraRouting implements AutoCloseable {
   public EraRouting(Gpt expanded, GptConfig original, Spec spec, boolean routing) {
     this.spec = spec;
     this.device = expanded.device();
-    this.routing = routing;
+    Map<String, MaskTable> tableOf = new LinkedHashMap<>();
     for (int l : spec.layers()) {
       if (l < 0 || l >= original.nLayers()) throw new IllegalArgumentException("routed layer " + l + " does not exist");
       int orig = original.dMlp(l);
@@ -105,17 +110,21 @@ public final class EraRouting implements AutoCloseable {
           .values(row(orig, total, spec.lrTargetOriginal(), spec.lrTargetExpanded()))
           .values(row(orig, total, 1.0, spec.lrOffTargetExpanded()))
           .build();
-      RoutingHook route = new RoutingHook(table, device);
       tables.add(table);
-      routes.add(route);
-      handles.add(expanded.hooks().add("blocks." + l + ".mlp.hook_post", x -> {
-        if (spec.l1() > 0) {
+      String point = "blocks." + l + "." + HOOK_TYPE;
+      tableOf.put(point, table);
+      if (spec.l1() > 0) {
+        // registered before the masks, so the penalty's own gradient is not routed
+        l1Hooks.add(expanded.hooks().add(point, x -> {
           Tensor s = (spec.l1AddedOnly() ? x.narrow(-1, orig, total - orig) : x).abs().sum();
           l1Sum = l1Sum == null ? s : l1Sum.add(s);
-        }
-        return this.routing ? route.apply(x) : x;
-      }));
+          return x;
+        }));
+      }
     }
+    masks = MaskApplier.apply(expanded, spec.layers(), List.of(HOOK_TYPE),
+        MaskRule.byPoint(tableOf), device);
+    masks.setEnabled(routing);
   }
 
   private static float[] row(int orig, int total, double original, double added) {
@@ -135,7 +144,7 @@ public final class EraRouting implements AutoCloseable {
   }
 
   public void setRouting(boolean on) {
-    routing = on;
+    masks.setEnabled(on);
   }
 
   /**
@@ -190,7 +199,7 @@ public final class EraRouting implements AutoCloseable {
       idx = idx.to(device, ScalarType.Long);
       if (w != null) w = w.to(device, ScalarType.Float);
     }
-    for (RoutingHook r : routes) r.set(idx, w);
+    masks.set(idx, w);
     l1Sum = null;
     l1Positions = (long) n * p;
   }
@@ -214,16 +223,15 @@ public final class EraRouting implements AutoCloseable {
 
   /** Drops the batch's indices (evaluation runs unrouted) and the L1 accumulator. */
   public void clearBatch() {
-    for (RoutingHook r : routes) r.clear();
+    masks.clear();
     l1Sum = null;
   }
 
   /** Detaches the hooks. */
   @Override
   public void close() {
-    for (HookHandle h : handles) h.remove();
-    for (RoutingHook r : routes) r.release();
-    handles.clear();
-    routes.clear();
+    for (HookHandle h : l1Hooks) h.remove();
+    l1Hooks.clear();
+    masks.close();
   }
 }

@@ -1,8 +1,9 @@
 package gradroute.model.era;
 
+import gradroute.hooks.Edits;
+import gradroute.hooks.HookHandle;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
-import gradroute.model.HookHandle;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -113,23 +114,7 @@ public final class Expansion {
     Arrays.fill(mask, 0, keep, 1f);
     Tensor keepMask = Tensor.create(mask, width);
     if (!model.device().is_cpu()) keepMask = keepMask.to(model.device(), org.bytedeco.pytorch.global.torch.ScalarType.Float);
-    Tensor retained = keepMask.retainReference();
-    HookHandle h = model.hooks().add("blocks." + layer + ".mlp.hook_post", x -> x.mul(retained));
-    return new HookHandle() {
-      @Override
-      public String name() {
-        return h.name();
-      }
-
-      private boolean removed;
-
-      @Override
-      public void remove() {
-        h.remove();
-        if (!removed) retained.releaseReference();
-        removed = true;
-      }
-    };
+    return Edits.ablate(model, "blocks." + layer + ".mlp.hook_post", keepMask);
   }
 
   /** The block index of a parameter or hook name ({@code blocks.{i}....}), or -1. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradroute.model.SplitAutoencoder;
 import gradroute.runtime.TensorArrays;
 import gradroute.runtime.TorchRuntime;
 import org.bytedeco.pytorch.Device;
@@ -121,7 +120,7 @@ class SplitTrainingTest {
     SplitTraining t = training(config(true, 0, 0, 0));
     Tensor x = images();
     SplitTraining.Losses l = t.losses(x, LABELS);
-    float[] rec = TensorArrays.toFloats(t.model().forward(x, null, null).reconstruction());
+    float[] rec = TensorArrays.toFloats(t.model().forward(x, null).reconstruction());
     float[] xs = TensorArrays.toFloats(x);
     double sumLow = 0;
     int low = 0;

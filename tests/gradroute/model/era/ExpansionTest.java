@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.hooks.HookHandle;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
-import gradroute.model.HookHandle;
 import gradroute.model.TinyModels;
 import gradroute.runtime.TorchRuntime;
 import java.util.Map;

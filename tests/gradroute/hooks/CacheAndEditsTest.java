@@ -1,0 +1,91 @@
+package gradroute.hooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gradroute.model.Gpt;
+import gradroute.model.GptConfig;
+import gradroute.model.TinyModels;
+import gradroute.runtime.TorchRuntime;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CacheAndEditsTest {
+  @BeforeAll
+  static void init() {
+    TorchRuntime.init();
+  }
+
+  @Test
+  void cacheHoldsEachPointsLastActivationAndChangesNothing() {
+    GptConfig c = TinyModels.config();
+    try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 1); NoGradGuard g = new NoGradGuard()) {
+      Tensor tokens = TinyModels.tokens(2, 2, 4, c.vocab());
+      Tensor plain = m.forward(tokens);
+      Tensor resid;
+      try (ActivationCache cache = ActivationCache.recordAll(m)) {
+        assertThrows(IllegalStateException.class, () -> cache.get("blocks.0.hook_resid_post"));
+        assertTrue(torch.equal(plain, m.forward(tokens)), "caching changes no output");
+        assertEquals(m.hooks().points().size(), cache.all().size());
+        resid = cache.get("blocks.1.hook_resid_post");
+        assertEquals(4, cache.get("blocks.0.attn.hook_z").dim());
+        m.forward(TinyModels.tokens(3, 2, 4, c.vocab()));
+        assertFalse(torch.equal(resid, cache.get("blocks.1.hook_resid_post")), "a new pass replaces the cache");
+      }
+      assertTrue(m.hooks().isEmpty());
+      assertThrows(IllegalArgumentException.class, () -> ActivationCache.record(m, List.of("blocks.9.hook_resid_post")));
+    }
+  }
+
+  @Test
+  void steeringAddsTheDirectionAndClosingUndoesIt() {
+    GptConfig c = TinyModels.config();
+    try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 2); NoGradGuard g = new NoGradGuard()) {
+      Tensor tokens = TinyModels.tokens(4, 2, 4, c.vocab());
+      Tensor before = m.residualBefore(tokens, 1);
+      Tensor e0 = torch.zeros(c.dModel());
+      e0.select(0, 0).fill_(new Scalar(1.0));
+      try (HookHandle h = Edits.steer(m, "blocks.1.hook_resid_pre", e0, 3.0)) {
+        Tensor steered = m.residualBefore(tokens, 1);
+        Tensor diff = steered.sub(before);
+        assertEquals(3.0f, diff.select(2, 0).min().item_float(), 1e-5f);
+        assertEquals(3.0f, diff.select(2, 0).max().item_float(), 1e-5f);
+        assertEquals(0f, diff.narrow(2, 1, c.dModel() - 1).abs().max().item_float(), 0f);
+      }
+      assertTrue(torch.equal(before, m.residualBefore(tokens, 1)), "closed: no steering");
+    }
+  }
+
+  @Test
+  void ablationZeroesTheUnitsOfTheKeepMask() {
+    GptConfig c = TinyModels.config();
+    try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 3); NoGradGuard g = new NoGradGuard()) {
+      Tensor tokens = TinyModels.tokens(5, 2, 4, c.vocab());
+      float[] keep = new float[c.dMlp(0)];
+      java.util.Arrays.fill(keep, 1f);
+      keep[3] = 0f;
+      try (ActivationCache cache = ActivationCache.record(m, List.of("blocks.0.mlp.hook_post"));
+          HookHandle h = Edits.ablate(m, "blocks.0.mlp.hook_post", Tensor.create(keep, keep.length))) {
+        m.forward(tokens);
+        // the cache was attached first, so it sees the activation before the ablation
+        assertTrue(cache.get("blocks.0.mlp.hook_post").select(2, 3).abs().sum().item_float() > 0);
+      }
+      Tensor[] after = new Tensor[1];
+      try (HookHandle h = Edits.ablate(m, "blocks.0.mlp.hook_post", Tensor.create(keep, keep.length));
+          ActivationCache cache = ActivationCache.record(m, List.of("blocks.0.mlp.hook_post"))) {
+        m.forward(tokens);
+        after[0] = cache.get("blocks.0.mlp.hook_post");
+        assertEquals(0f, after[0].select(2, 3).abs().sum().item_float(), 0f);
+        assertTrue(after[0].select(2, 2).abs().sum().item_float() > 0);
+      }
+    }
+  }
+}
