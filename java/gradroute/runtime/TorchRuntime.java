@@ -62,9 +62,29 @@ public final class TorchRuntime {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
           + "start through ./gradroute or export OMP_WAIT_POLICY=passive", policy);
     }
-    log.info("libtorch: {} threads, {} {} thread(s), OMP_WAIT_POLICY={}, flush-to-zero {}", torch.get_num_threads(),
+    log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, flush-to-zero {}", torch.get_num_threads(),
         blasLibrary(), blasThreads, policy, flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
     initialised = true;
+  }
+
+  /** OpenBLAS's thread count now (-1 if OpenBLAS cannot be queried). */
+  public static int blasThreads() {
+    if (mklInPlaceOfOpenBlas()) return -1; // the openblas_* functions are absent from mkl_rt
+    try {
+      return org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
+    } catch (Throwable e) {
+      return -1;
+    }
+  }
+
+  /** The BLAS library libtorch multiplies with, e.g. "OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=128". */
+  public static String blasLibrary() {
+    if (mklInPlaceOfOpenBlas()) return "MKL (mkl_rt, loaded in OpenBLAS's place)";
+    try {
+      return org.bytedeco.openblas.global.openblas_full.openblas_get_config().getString().trim();
+    } catch (Throwable e) {
+      return "unknown (" + e.getClass().getSimpleName() + ")";
+    }
   }
 
   /** Whether libtorch flushes subnormal floats to zero (the default; see the class comment). */
@@ -131,11 +151,6 @@ public final class TorchRuntime {
     return load != null && load.toLowerCase(java.util.Locale.ROOT).contains("mkl");
   }
 
-  /** The BLAS library in use: "MKL" or "OpenBLAS". */
-  public static String blasLibrary() {
-    return mklInPlaceOfOpenBlas() ? "MKL" : "OpenBLAS";
-  }
-
   /** {@code env} as a positive thread count, else {@code fallback}. */
   static int requestedThreads(String env, int fallback) {
     if (env == null || env.isBlank()) return fallback;
@@ -150,7 +165,7 @@ public final class TorchRuntime {
   }
 
   /** Physical cores from /proc/cpuinfo (unique physical id / core id pairs); else the JVM's count. */
-  static int physicalCores() {
+  public static int physicalCores() {
     try {
       List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
       Set<String> cores = new HashSet<>();
