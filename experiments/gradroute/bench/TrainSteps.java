@@ -44,7 +44,7 @@ final class TrainSteps {
 
   /** The MNIST {@code cpu} preset's step on the given images ({@code [n, 784]} in [-1, 1]) and labels. */
   static Runner mnist(boolean routing, Device device, Tensor images, int[] labels) throws IOException {
-    MnistConfig config = MnistConfig.preset("cpu");
+    MnistConfig config = gradroute.config.Configs.preset(MnistConfig.class, "/gradroute/experiment/configs/mnist", "cpu");
     if (!routing) config = config.control();
     torch.manual_seed(0);
     SplitAutoencoder model = new SplitAutoencoder(MNIST_WIDTH, config.hidden(), config.latent(), config.splitDecoders());
