@@ -52,15 +52,17 @@ public final class ProfileRun {
     };
   }
 
-  /** route and route_indexed forward and backward at the MNIST latent and a GPT residual's shapes. */
+  /** route and route_indexed forward and backward at the MNIST latent and a GPT residual's shapes; inputs made once. */
   private static Runnable routeOps(Device device) {
+    Tensor z = on(torch.randn(256, 32), device).requires_grad_(true).retainReference();
+    Tensor gate = on(torch.ones(32), device).retainReference();
+    Tensor resid = on(torch.randn(16, 256, 256), device).requires_grad_(true).retainReference();
+    Tensor index = on(torch.zeros(16, 256).to(torch.ScalarType.Long), device).retainReference();
+    Tensor table = on(torch.ones(2, 256), device).retainReference();
     return () -> {
       try (PointerScope scope = new PointerScope()) {
-        Tensor z = on(torch.randn(256, 32), device).requires_grad_(true);
-        NativeRouting.route(z, on(torch.ones(32), device)).sum().backward();
-        Tensor resid = on(torch.randn(16, 256, 256), device).requires_grad_(true);
-        Tensor index = on(torch.zeros(16, 256).to(torch.ScalarType.Long), device);
-        NativeRouting.route_indexed(resid, on(torch.ones(2, 256), device), index, new Tensor(), 1.0).sum().backward();
+        NativeRouting.route(z, gate).sum().backward();
+        NativeRouting.route_indexed(resid, table, index, new Tensor(), 1.0).sum().backward();
       }
     };
   }
