@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       gradroute.experiment.MnistExperiment.class,
       gradroute.experiment.MinigridExperiment.class,
       gradroute.experiment.TinyStoriesExperiment.class,
+      gradroute.experiment.NanoGptExperiment.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
