@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       BenchCommand.class,
+      ProfileCommand.class,
       DataCommand.class,
       gradroute.experiment.MnistExperiment.class,
       gradroute.experiment.MinigridExperiment.class,
