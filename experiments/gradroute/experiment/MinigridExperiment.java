@@ -1,6 +1,7 @@
 package gradroute.experiment;
 
 import gradroute.cli.DeviceOption;
+import gradroute.experiment.minigrid.Criteria;
 import gradroute.experiment.minigrid.OversightSweep;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
@@ -86,6 +87,10 @@ public final class MinigridExperiment implements Callable<Integer> {
   @Option(names = "--workers", description = "runs trained side by side, each single-threaded on the CPU (default: physical cores)")
   Integer workers;
 
+  @Option(names = "--same-as", paramLabel = "RUN",
+      description = "a finished run of the same settings (folder name under <out>/minigrid) made with other --workers or threads: the summary's criteria say whether the numbers are the same")
+  String sameAs;
+
   @Option(names = "--resume", description = "continue the run named by --run: finished runs are kept, others resume from their checkpoints")
   boolean resume;
 
@@ -141,7 +146,17 @@ public final class MinigridExperiment implements Callable<Integer> {
     System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",
         settings.methodList().size() * settings.oversight().size() * settings.seeds(), settings.totalUpdates(),
         device.name(), parallelRuns(dev), run.root());
-    OversightSweep.Summary summary = new OversightSweep(settings, dev, run, resume, parallelRuns(dev)).run();
+    OversightSweep sweep = new OversightSweep(settings, dev, run, resume, parallelRuns(dev));
+    if (sameAs != null) {
+      Path other = out.resolve("minigrid").resolve(sameAs).resolve("summary.json");
+      if (!Files.exists(other)) throw new IllegalArgumentException("--same-as: no summary at " + other);
+      sweep.sameAs(sameAs, Json.read(other, OversightSweep.Summary.class).cells());
+    }
+    OversightSweep.Summary summary = sweep.run();
+    for (Criteria.Criterion c : summary.criteria()) {
+      System.out.printf("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
+          c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails");
+    }
     System.out.println(OversightSweep.summaryTable(summary.cells()).toMarkdown());
     System.out.println(summary.headline());
     System.out.printf("wall time %.0f s (the runs' own times add up to %.0f s); results in %s%n", summary.wallSeconds(),
