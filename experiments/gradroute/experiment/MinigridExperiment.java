@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code gradroute minigrid}: the gridworld scalable-oversight experiment (gradient routing vs naive
  * outcome rewards, filtering, an oracle and a no-routing control) over oversight levels and seeds.
- * The presets are experiments/configs/minigrid/*.json: cpu (default) and quick.
+ * The presets are experiments/configs/minigrid/*.json: cpu (default: 1% oversight, where the
+ * done-when criteria are judged), figure (the paper's curve over six oversight levels, with the
+ * no_gate ablation) and quick.
  *
  * <p>The one change from the spec's loss in the CPU presets: an entropy bonus of 0.01, not 0.1.
  * With γ = 0.97 a step towards a terminal is worth only about 6% of the return more than a step
@@ -37,18 +39,18 @@ public final class MinigridExperiment implements Callable<Integer> {
     if (on) run.preset("quick");
   }
 
-  @Option(names = "--oversight", paramLabel = "P", description = "oversight levels, each in [0, 1] (default 0.01,0.05,0.2; quick 0.05,0.2)")
+  @Option(names = "--oversight", paramLabel = "P", description = "oversight levels, each in [0, 1] (default 0.01; figure preset 0.005,0.01,0.02,0.05,0.1,0.2; quick 0.05,0.2)")
   void oversight(String v) {
     run.set("--oversight", "oversight", v);
   }
 
   @Option(names = "--method", paramLabel = "M",
-      description = "routed|naive|filter|oracle|control|all, comma list (default routed,naive,filter,oracle; quick all)")
+      description = "routed|naive|filter|oracle|control|nogate|all, comma list (default routed,naive,filter,oracle; figure adds nogate; quick all)")
   void methods(String v) {
     run.set("--method", "methods", v);
   }
 
-  @Option(names = "--updates", paramLabel = "N", description = "gradient updates per run (default 1800; quick 30); the oracle gets oversight × as many")
+  @Option(names = "--updates", paramLabel = "N", description = "gradient updates per run (default 7200; quick 30); the oracle gets oversight × as many")
   void updates(String v) {
     run.set("--updates", "updates", v);
   }
