@@ -111,6 +111,9 @@ public final class OversightSweep {
   /**
    * @param wallSeconds this invocation's wall time (a resumed sweep counts only its own part)
    * @param runSeconds the runs' training and evaluation times added up, resumed ones included
+   * @param workers runs trained side by side (changes the wall time, not the numbers)
+   * @param threadsPerRun libtorch intra-op and OpenBLAS threads of each run on the CPU (-1 on a GPU);
+   *     fixed, because the thread count changes libtorch's sums and so the numbers
    */
   public record Summary(
       MinigridConfig settings,
@@ -120,7 +123,9 @@ public final class OversightSweep {
       double trainSecondsPerUpdateRouted,
       String headline,
       List<Cell> cells,
-      List<Criteria.Criterion> criteria) {}
+      List<Criteria.Criterion> criteria,
+      int workers,
+      int threadsPerRun) {}
 
   private final MinigridConfig settings;
   private final Device device;
@@ -330,7 +335,8 @@ public final class OversightSweep {
     double runSeconds = 0;
     for (RunResult r : results) runSeconds += r.wallSeconds();
     return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells,
-        Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName));
+        Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName), workers,
+        device.is_cpu() ? THREADS_PER_RUN : -1);
   }
 
   /** A sentence comparing the steered routed agent with naive and filtering at the lowest level. */
