@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * Ablate, compared with data filtering, RMU and the ERA control (paper §4.2.2; spec
  * shared/specs/tinystories.md). The default is spec §6's 2-core CPU demo on the synthetic corpus.
  */
-@Command(name = "tinystories", mixinStandardHelpOptions = true,
+@Command(name = "tinystories", mixinStandardHelpOptions = true, subcommands = TinyStoriesAnalyzeCommand.class,
     description = {"Unlearn the forest topic from TinyStories-style stories with Expand-Route-Ablate (ERA), and compare with "
         + "data filtering, RMU and the ERA control (expansion without routing), including a retraining attack.",
         "Writes results/tinystories/<run>/: summary.json, headline.md, losses.csv, attack.csv, training/*.csv, plots/*.png, "

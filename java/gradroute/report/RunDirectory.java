@@ -58,6 +58,14 @@ public final class RunDirectory {
     return run;
   }
 
+  /** An existing run folder (one with a {@code config.json}), e.g. to add an analysis to it. */
+  public static RunDirectory open(Path root, String experiment) throws IOException {
+    if (!Files.isRegularFile(root.resolve(CONFIG_FILE))) {
+      throw new IllegalArgumentException(root + " is not a run folder: it has no " + CONFIG_FILE);
+    }
+    return new RunDirectory(root, experiment, root.getFileName().toString());
+  }
+
   public Path root() {
     return root;
   }

@@ -397,36 +397,11 @@ public final class TsRunner {
         AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
   }
 
-  private boolean[] topicTokens;
-
-  /** Tokens whose weight from true labels over the training stream is below 0.5 (the forget topic's own words). */
-  boolean[] topicTokens() {
-    if (topicTokens == null) {
-      List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
-      for (int i = 0; i < data.streamSize; i++) {
-        long[] seq = data.train.get(i);
-        int[] body = new int[seq.length - 1];
-        for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
-        (data.trainForget[i] ? forget : retain).add(body);
-      }
-      TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
-      topicTokens = new boolean[data.tokenizer.vocabSize()];
-      int n = 0;
-      for (int v = 0; v < topicTokens.length; v++) if (topicTokens[v] = w.weight(v) < 0.5f) n++;
-      log.info("{} forest-topic tokens (w < 0.5 by true labels)", n);
-    }
-    return topicTokens;
-  }
-
-  private LmEval forgetEval;
-  private LmEval retainEval;
+  private TsEvaluation evaluation;
 
   Losses losses(Gpt model) {
-    if (forgetEval == null) {
-      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
-      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
-    }
-    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()));
+    if (evaluation == null) evaluation = new TsEvaluation(s, data);
+    return evaluation.losses(model);
   }
 
   private record Attack(int[] steps, double[] forget, double min, double seconds) {
