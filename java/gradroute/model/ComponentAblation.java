@@ -68,17 +68,20 @@ public final class ComponentAblation {
   public static <T> T measureWithout(Gpt model, Component component, Supplier<T> measure) {
     List<HookHandle> handles = new ArrayList<>();
     try {
-      for (Edit e : component.edits()) {
-        model.hooks().requirePoint(e.point());
-        try (PointerScope scope = new PointerScope()) {
-          float[] keep = e.keep() == null ? new float[] {0f} : e.keep();
-          Tensor mask = TokenBatch.onDevice(Tensor.create(keep, keep.length), model.device(), ScalarType.Float);
-          handles.add(Edits.ablate(model, e.point(), mask));
-        }
-      }
+      for (Edit e : component.edits()) handles.add(zeroAblate(model, e));
       return measure.get();
     } finally {
       for (HookHandle h : handles) h.remove();
+    }
+  }
+
+  /** Applies one edit through {@link Edits#ablate}; close the handle to undo. */
+  public static HookHandle zeroAblate(Gpt model, Edit edit) {
+    model.hooks().requirePoint(edit.point());
+    try (PointerScope scope = new PointerScope()) {
+      float[] keep = edit.keep() == null ? new float[] {0f} : edit.keep();
+      Tensor mask = TokenBatch.onDevice(Tensor.create(keep, keep.length), model.device(), ScalarType.Float);
+      return Edits.ablate(model, edit.point(), mask);
     }
   }
 
