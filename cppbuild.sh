@@ -164,4 +164,8 @@ cuda_runtime
 [ $native_test -ne 2 ] || exit 0
 say "mvn ${maven_args[*]}"
 cd "$ROOT"
-exec mvn -B -Dtorch.home="$TORCH_HOME" -Dtorch.lib="$(torch_lib)" "${maven_args[@]}"
+# the commit every run records (Provenance); "unknown" outside a git checkout
+git_commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+git_dirty=unknown
+[ "$git_commit" != unknown ] && { [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && git_dirty=false || git_dirty=true; }
+exec mvn -B -Dtorch.home="$TORCH_HOME" -Dtorch.lib="$(torch_lib)" -Dgradroute.git.commit="$git_commit" -Dgradroute.git.dirty="$git_dirty" "${maven_args[@]}"

@@ -1,5 +1,6 @@
 package gradroute.cli;
 
+import gradroute.runtime.ErrorText;
 import gradroute.runtime.TorchRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,19 +38,10 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       String verbose = System.getenv("GRADROUTE_DEBUG");
       if (verbose != null && !verbose.isEmpty()) e.printStackTrace();
-      commandLine.getErr().println("error: " + describe(e));
+      commandLine.getErr().println("error: " + ErrorText.oneLine(e));
       return 1;
     });
     return cli.execute(args);
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    while ((message == null || message.isBlank()) && e.getCause() != null) {
-      e = e.getCause();
-      message = e.getMessage();
-    }
-    return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
   }
 
   /** Called by commands before they touch libtorch. */

@@ -1,11 +1,20 @@
 package gradroute.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gradroute.runtime.ErrorText;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The folder {@code <resultsRoot>/<experiment>/<runName>/} that one run writes its results into.
@@ -15,19 +24,27 @@ import java.time.format.DateTimeFormatter;
  * <p>A named run reuses its folder if it exists (re-running overwrites files one by one, each
  * atomically). An unnamed run is named by its local start time, {@code yyyyMMdd-HHmmss}, with
  * {@code -2}, {@code -3}, ... appended when that folder already exists.
+ *
+ * <p>A result is {@code summary.json}, written last ({@link #writeSummary}); a run that fails
+ * after its folder exists is marked by {@code FAILED.json} ({@link #markFailed}) and has no
+ * summary, so a folder never looks like a result it is not.
  */
 public final class RunDirectory {
   public static final String CONFIG_FILE = "config.json";
+  public static final String SUMMARY_FILE = "summary.json";
+  public static final String FAILED_FILE = "FAILED.json";
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private final Path root;
   private final String experiment;
   private final String runName;
+  private JsonNode record;
 
-  private RunDirectory(Path root, String experiment, String runName) {
+  private RunDirectory(Path root, String experiment, String runName, JsonNode record) {
     this.root = root;
     this.experiment = experiment;
     this.runName = runName;
+    this.record = record;
   }
 
   /** {@code results/<experiment>/<timestamp>/}, relative to the working directory. */
@@ -44,26 +61,98 @@ public final class RunDirectory {
   public static RunDirectory create(Path resultsRoot, String experiment, String runName, Object config)
       throws IOException {
     requireSegment(experiment, "experiment");
+    if (runName != null) requireSegment(runName, "run name");
     Path experimentDir = resultsRoot.resolve(experiment);
     Path root;
-    if (runName != null) {
-      requireSegment(runName, "run name");
-      root = Files.createDirectories(experimentDir.resolve(runName));
-    } else {
-      Files.createDirectories(experimentDir);
-      root = createUnique(experimentDir, LocalDateTime.now().format(TIMESTAMP));
+    try {
+      if (runName != null) {
+        root = Files.createDirectories(experimentDir.resolve(runName));
+      } else {
+        Files.createDirectories(experimentDir);
+        root = createUnique(experimentDir, LocalDateTime.now().format(TIMESTAMP));
+      }
+    } catch (IOException e) {
+      throw new IOException("cannot create the run folder in " + resultsRoot + ": " + ErrorText.oneLine(e), e);
     }
-    var run = new RunDirectory(root, experiment, root.getFileName().toString());
+    var run = new RunDirectory(root, experiment, root.getFileName().toString(), Json.mapper().valueToTree(config));
     Json.write(run.path(CONFIG_FILE), config);
     return run;
   }
 
-  /** An existing run folder (one with a {@code config.json}), e.g. to add an analysis to it. */
-  public static RunDirectory open(Path root, String experiment) throws IOException {
+  /**
+   * The existing run {@code <resultsRoot>/<experiment>/<runName>/}, to continue it.
+   *
+   * @throws IllegalArgumentException naming the run and listing the runs that do exist
+   */
+  public static RunDirectory existing(Path resultsRoot, String experiment, String runName) throws IOException {
+    requireSegment(experiment, "experiment");
+    requireSegment(runName, "run name");
+    Path root = resultsRoot.resolve(experiment).resolve(runName);
     if (!Files.isRegularFile(root.resolve(CONFIG_FILE))) {
-      throw new IllegalArgumentException(root + " is not a run folder: it has no " + CONFIG_FILE);
+      List<String> runs = runs(resultsRoot, experiment);
+      throw new IllegalArgumentException("there is no run '" + runName + "' in " + resultsRoot.resolve(experiment) + " to resume ("
+          + (runs.isEmpty() ? "no runs there" : "runs there: " + String.join(", ", runs)) + ")");
     }
-    return new RunDirectory(root, experiment, root.getFileName().toString());
+    return new RunDirectory(root, experiment, runName, Json.readTree(root.resolve(CONFIG_FILE)));
+  }
+
+  /** The names of the runs (folders with a config.json) of {@code experiment}, sorted. */
+  public static List<String> runs(Path resultsRoot, String experiment) throws IOException {
+    Path dir = resultsRoot.resolve(experiment);
+    if (!Files.isDirectory(dir)) return List.of();
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.filter(p -> Files.isRegularFile(p.resolve(CONFIG_FILE))).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** What config.json holds: the run's config and provenance as written when it started. */
+  public JsonNode record() {
+    return record;
+  }
+
+  /** Rewrites config.json (a resumed run that was told to continue with a changed config). */
+  public void rewriteRecord(Object config) throws IOException {
+    record = Json.mapper().valueToTree(config);
+    Json.write(path(CONFIG_FILE), config);
+  }
+
+  /** The run's result: {@code summary} with the run's record (config, provenance) as its {@code run} member. */
+  public void writeSummary(Object summary) throws IOException {
+    JsonNode tree = Json.mapper().valueToTree(summary);
+    if (tree instanceof ObjectNode obj && record != null) obj.set("run", record);
+    Json.write(path(SUMMARY_FILE), tree);
+    Files.deleteIfExists(root.resolve(FAILED_FILE));
+  }
+
+  /** Removes an earlier outcome (summary or failure mark) before the run is (re)started. */
+  public void clearOutcome() throws IOException {
+    Files.deleteIfExists(root.resolve(SUMMARY_FILE));
+    Files.deleteIfExists(root.resolve(FAILED_FILE));
+  }
+
+  /** Marks the run failed: FAILED.json names the error, and no summary.json remains. */
+  public void markFailed(Throwable error) throws IOException {
+    Files.deleteIfExists(root.resolve(SUMMARY_FILE));
+    Map<String, Object> failure = new LinkedHashMap<>();
+    failure.put("error", ErrorText.oneLine(error));
+    failure.put("type", error.getClass().getName());
+    failure.put("time", Instant.now().toString());
+    Json.write(path(FAILED_FILE), failure);
+  }
+
+  /** Deletes the folder if it holds nothing but config.json (a run that failed before writing anything). */
+  public boolean deleteIfOnlyRecord() throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (Stream<Path> children = Files.list(root)) {
+      children.forEach(entries::add);
+    }
+    if (entries.size() != 1 || !entries.get(0).getFileName().toString().equals(CONFIG_FILE)) return false;
+    Files.delete(entries.get(0));
+    Files.delete(root);
+    try (Stream<Path> siblings = Files.list(root.getParent())) {
+      if (siblings.findAny().isEmpty()) Files.delete(root.getParent()); // the experiment's folder, if this made it
+    }
+    return true;
   }
 
   public Path root() {

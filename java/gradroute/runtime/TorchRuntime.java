@@ -44,6 +44,29 @@ public final class TorchRuntime {
     initialised = true;
   }
 
+  /** OpenBLAS's thread count now (-1 if OpenBLAS cannot be queried). */
+  public static int blasThreads() {
+    try {
+      return org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
+    } catch (Throwable e) {
+      return -1;
+    }
+  }
+
+  /** The BLAS library libtorch multiplies with, e.g. "OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=128". */
+  public static String blasLibrary() {
+    try {
+      return org.bytedeco.openblas.global.openblas_full.openblas_get_config().getString().trim();
+    } catch (Throwable e) {
+      return "unknown (" + e.getClass().getSimpleName() + ")";
+    }
+  }
+
+  /** Whether libtorch flushes subnormal floats to zero (nothing sets it yet: false). */
+  public static boolean flushDenormal() {
+    return false;
+  }
+
   /** Parses a device name ("cpu", "cuda", "cuda:1") and checks that it is usable here. */
   public static Device device(String name) {
     init();
@@ -92,7 +115,7 @@ public final class TorchRuntime {
   }
 
   /** Physical cores from /proc/cpuinfo (unique physical id / core id pairs); else the JVM's count. */
-  static int physicalCores() {
+  public static int physicalCores() {
     try {
       List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
       Set<String> cores = new HashSet<>();

@@ -74,7 +74,7 @@ public final class TinyStoriesReader {
         try (Reader r = open(file)) {
             do first = r.read(); while (first != -1 && (Character.isWhitespace(first) || first == '\uFEFF'));
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw readError(file, e);
         }
         boolean jsonName = name.endsWith(".json") || name.endsWith(".jsonl");
         if (first == '[') return Format.JSON_ARRAY;
@@ -120,7 +120,7 @@ public final class TinyStoriesReader {
                 try {
                     next = advance();
                 } catch (IOException e) {
-                    throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+                    throw readError(file, e);
                 }
                 done = next == null;
             }
@@ -246,8 +246,45 @@ public final class TinyStoriesReader {
             if (e instanceof JsonProcessingException j) {
                 return new StoryFileException(file, position(j.getLocation()), "malformed JSON: " + j.getOriginalMessage(), e);
             }
-            return new UncheckedIOException(file + ": " + e.getMessage(), e);
+            return readError(file, e);
         }
+    }
+
+    /** A decoding error names the first byte that is not UTF-8; other errors keep their cause. */
+    private static RuntimeException readError(Path file, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.charset.CharacterCodingException) {
+                long at = firstInvalidUtf8Byte(file);
+                return new StoryFileException(file, "", "not valid UTF-8" + (at >= 0 ? " at byte " + at : ""), e);
+            }
+        }
+        return new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+
+    /** The offset of the first byte of {@code file} that does not decode as UTF-8, or -1. */
+    static long firstInvalidUtf8Byte(Path file) {
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 16);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(1 << 16);
+        long consumed = 0;
+        try (java.nio.channels.ReadableByteChannel ch = Files.newByteChannel(file)) {
+            boolean eof = false;
+            while (!eof) {
+                eof = ch.read(in) < 0;
+                in.flip();
+                int start = in.position();
+                java.nio.charset.CoderResult r = decoder.decode(in, out, eof);
+                if (r.isError()) return consumed + in.position() - start;
+                consumed += in.position() - start;
+                in.compact();
+                out.clear();
+            }
+        } catch (IOException ignored) {
+            // the file went away: no offset to report
+        }
+        return -1;
     }
 
     private static String position(JsonLocation at) {

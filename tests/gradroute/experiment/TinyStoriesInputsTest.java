@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.experiment.tinystories.TsData;
-import gradroute.experiment.tinystories.TsSettings;
+import gradroute.experiment.tinystories.TinyStoriesConfig;
 import gradroute.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +22,7 @@ class TinyStoriesInputsTest {
   void anEmptyCorpusIsAClearError(@TempDir Path dir) throws Exception {
     Path empty = dir.resolve("stories.txt");
     Files.writeString(empty, "\n<|endoftext|>\n  \n");
-    TsSettings s = TsSettings.quick();
+    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
     s.corpus = empty.toString();
     var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
     assertTrue(e.getMessage().contains("has no stories") && e.getMessage().contains("stories.txt"), e.getMessage());
@@ -30,14 +30,14 @@ class TinyStoriesInputsTest {
     Path missing = dir.resolve("missing.txt");
     s.corpus = missing.toString();
     var m = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
-    assertTrue(m.getMessage().contains("does not exist"), m.getMessage());
+    assertTrue(m.getMessage().contains("no such file") && m.getMessage().contains("missing.txt"), m.getMessage());
   }
 
   @Test
   void aCorpusTooSmallForTheConfigurationNamesTheCounts(@TempDir Path dir) throws Exception {
     Path few = dir.resolve("few.txt");
     Files.writeString(few, "Tom went to the forest.\n<|endoftext|>\nMia ate a cake.\n<|endoftext|>\n");
-    TsSettings s = TsSettings.quick();
+    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
     s.corpus = few.toString();
     var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
     assertTrue(e.getMessage().contains("has 2 stories") && e.getMessage().contains("needs at least"), e.getMessage());
@@ -55,12 +55,12 @@ class TinyStoriesInputsTest {
   }
 
   @Test
-  void badSettingsAreClearErrors() {
-    TsSettings s = TsSettings.quick();
+  void badSettingsAreClearErrors() throws Exception {
+    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
     s.oversight = List.of(1.5);
     var e = assertThrows(IllegalArgumentException.class, s::validate);
     assertTrue(e.getMessage().contains("1.5"), e.getMessage());
-    TsSettings t = TsSettings.quick();
+    TinyStoriesConfig t = TinyStoriesConfig.preset("quick");
     t.expandLayers = new int[] {7};
     assertThrows(IllegalArgumentException.class, t::validate);
   }

@@ -38,85 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class OversightSweep {
   private static final Logger log = LoggerFactory.getLogger(OversightSweep.class);
 
-  /**
-   * The sweep's configuration (written to {@code config.json}).
-   *
-   * @param methods method names (see {@link Method#parse})
-   * @param finalEvalEnvs environments of the final evaluation of each policy
-   * @param finalEvalSteps steps of the final evaluation
-   * @param entropyWeight weight of the entropy bonus (the spec's 0.1)
-   * @param gateWeight weight of the gate's label loss (the spec's 0.01)
-   * @param commitWeight weight of the optional gate-commitment term (0 in the paper's runs)
-   */
-  public record Settings(
-      List<String> methods,
-      List<Double> oversight,
-      int seeds,
-      int nEnvs,
-      int stepsPerUpdate,
-      long updates,
-      double lr,
-      int segmentUpdates,
-      int evalEvery,
-      int evalEnvs,
-      int evalSteps,
-      int finalEvalEnvs,
-      int finalEvalSteps,
-      double entropyWeight,
-      double gateWeight,
-      double commitWeight) {
-
-    public Settings {
-      methods = List.copyOf(methods);
-      oversight = List.copyOf(oversight);
-      Method.parseList(methods);
-      if (oversight.isEmpty()) {
-        throw new IllegalArgumentException("no oversight level given");
-      }
-      for (double p : oversight) {
-        if (!(p >= 0.0 && p <= 1.0)) {
-          throw new IllegalArgumentException("oversight levels must be in [0, 1], got " + p);
-        }
-      }
-      if (seeds <= 0) {
-        throw new IllegalArgumentException("seeds must be positive, got " + seeds);
-      }
-      if (finalEvalEnvs <= 0 || finalEvalSteps <= 0) {
-        throw new IllegalArgumentException("the final evaluation needs positive envs and steps");
-      }
-      // the per-run checks (envs, steps, updates, lr, evaluation) run here too, once
-      agentConfig(Method.ROUTING, oversight.get(0), 0, nEnvs, stepsPerUpdate, updates, lr, segmentUpdates, evalEvery,
-          evalEnvs, evalSteps, entropyWeight, gateWeight, commitWeight);
-    }
-
-    public List<Method> methodList() {
-      return Method.parseList(methods);
-    }
-
-    AgentConfig agent(Method method, double p, int seed) {
-      return agentConfig(method, p, seed, nEnvs, stepsPerUpdate, method.updatesFor(updates, p), lr, segmentUpdates,
-          evalEvery, evalEnvs, evalSteps, entropyWeight, gateWeight, commitWeight);
-    }
-
-    private static AgentConfig agentConfig(Method method, double p, int seed, int nEnvs, int steps, long updates,
-        double lr, int segment, int evalEvery, int evalEnvs, int evalSteps, double entropyWeight, double gateWeight,
-        double commitWeight) {
-      return new AgentConfig(method.recipe(), p, nEnvs, steps, updates, lr, seed, AgentConfig.GAMMA, AgentConfig.VALUE_COEF,
-          entropyWeight, gateWeight, commitWeight, segment, evalEvery, evalEnvs, evalSteps);
-    }
-
-    /** Total updates of the sweep (the oracle's reduced ones included). */
-    public long totalUpdates() {
-      long total = 0;
-      for (Method m : methodList()) {
-        for (double p : oversight) {
-          total += m.updatesFor(updates, p) * seeds;
-        }
-      }
-      return total;
-    }
-  }
-
   /** One trained run: its evaluations (one per policy view) and learning curve. */
   public record RunResult(
       String id,
@@ -188,7 +109,7 @@ public final class OversightSweep {
    * @param runSeconds the runs' training and evaluation times added up, resumed ones included
    */
   public record Summary(
-      Settings settings,
+      MinigridConfig settings,
       String device,
       double wallSeconds,
       double runSeconds,
@@ -196,7 +117,7 @@ public final class OversightSweep {
       String headline,
       List<Cell> cells) {}
 
-  private final Settings settings;
+  private final MinigridConfig settings;
   private final Device device;
   private final RunDirectory run;
   private final boolean resume;
@@ -206,7 +127,7 @@ public final class OversightSweep {
    * @param workers runs trained side by side (each in its own thread); on the CPU each gets
    *     {@code cores / workers} libtorch and OpenBLAS threads (at least one)
    */
-  public OversightSweep(Settings settings, Device device, RunDirectory run, boolean resume, int workers) {
+  public OversightSweep(MinigridConfig settings, Device device, RunDirectory run, boolean resume, int workers) {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be positive, got " + workers);
     }
@@ -416,7 +337,6 @@ public final class OversightSweep {
   }
 
   private void writeOutputs(List<RunResult> results, Summary summary) throws IOException {
-    Json.write(run.path("summary.json"), summary);
     CsvTable runs = CsvTable.withColumns("method", "view", "oversight", "seed", "updates", "episodes", "mean_return",
         "diamond_rate", "ghost_rate", "diamond_rate_ghost_unseen", "ghost_rate_ghost_unseen", "diamond_rate_ghost_seen",
         "ghost_rate_ghost_seen", "overseen_diamond_share", "unseen_diamond_share", "overseen_ghost_share",
@@ -438,6 +358,7 @@ public final class OversightSweep {
     if (Files.exists(strip)) {
       gradroute.report.AtomicFiles.write(run.path("steered_episode.png"), Files.readAllBytes(strip));
     }
+    run.writeSummary(summary); // last: a summary means every other file is there
   }
 
   /** The summary as a table: one row per method, view and oversight level. */

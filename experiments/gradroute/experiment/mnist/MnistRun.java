@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class MnistRun {
   private static final Logger log = LoggerFactory.getLogger(MnistRun.class);
 
-  public record Settings(MnistConfig config, List<Long> seeds, boolean withControl, String dataset, Path resultsRoot,
-                         String runName, boolean resume, int checkpointEveryEpochs) {}
-
   public record Trained(long seed, boolean routing, SplitEvaluation.Result evaluation, double wallSeconds,
                         double stepsPerSecond, long steps) {}
 
@@ -52,25 +49,22 @@ public final class MnistRun {
     }
   }
 
-  private final Settings settings;
+  private final MnistConfig config;
+  private final RunDirectory dir;
+  private final boolean resume;
   private final Device device;
   private final TrainTest digits;
 
-  public MnistRun(Settings settings, Device device, TrainTest digits) {
-    this.settings = settings;
+  /** @param resume continue the seeds' trainings from the checkpoints in {@code dir} */
+  public MnistRun(MnistConfig config, RunDirectory dir, boolean resume, Device device, TrainTest digits) {
+    this.config = config;
+    this.dir = dir;
+    this.resume = resume;
     this.device = device;
     this.digits = digits;
   }
 
   public Summary run() throws IOException {
-    MnistConfig config = settings.config();
-    Map<String, Object> runConfig = new LinkedHashMap<>();
-    runConfig.put("config", config);
-    runConfig.put("seeds", settings.seeds());
-    runConfig.put("withControl", settings.withControl());
-    runConfig.put("dataset", settings.dataset());
-    runConfig.put("device", device.str().getString());
-    RunDirectory dir = RunDirectory.create(settings.resultsRoot(), "mnist", settings.runName(), runConfig);
     ImageDataset train = digits.train();
     ImageDataset test = digits.test();
     int width = train.pixelsPerImage();
@@ -83,16 +77,16 @@ public final class MnistRun {
     List<Trained> control = new ArrayList<>();
     Map<String, History> histories = new LinkedHashMap<>();
     SplitAutoencoder first = null;
-    for (long seed : settings.seeds()) {
+    for (long seed : config.seeds()) {
       Result r = trainOne(config, seed, trainImages, train.labels(), testImages, test.labels(), median, dir);
       routed.add(r.trained);
       histories.put("seed " + seed, r.history);
       if (first == null) first = r.model;
-      if (settings.withControl()) {
+      if (config.withControl()) {
         control.add(trainOne(config.control(), seed, trainImages, train.labels(), testImages, test.labels(), median, dir).trained);
       }
     }
-    Summary summary = new Summary(dir.runName(), dir.root(), config, settings.dataset(), train.count(), test.count(),
+    Summary summary = new Summary(dir.runName(), dir.root(), config, config.source(), train.count(), test.count(),
         routed, control, means(routed, control));
     write(summary, dir, histories, first, testImages, test.labels());
     return summary;
@@ -109,9 +103,9 @@ public final class MnistRun {
     SplitTraining training = new SplitTraining(config, model, trainImages, trainLabels, seed, device);
     String name = (config.routing() ? "routed" : "control") + "-seed" + seed;
     TrainingLoop loop = new TrainingLoop("mnist " + name, training.totalSteps(), training.stepsPerEpoch(),
-        new Checkpoint(dir.root().resolve("checkpoints"), name), (long) settings.checkpointEveryEpochs() * training.stepsPerEpoch());
+        new Checkpoint(dir.root().resolve("checkpoints"), name), (long) config.checkpointEvery() * training.stepsPerEpoch());
     long start = System.nanoTime();
-    History history = loop.run(training, settings.resume());
+    History history = loop.run(training, resume);
     double seconds = (System.nanoTime() - start) / 1e9;
     SplitEvaluation.Result eval = SplitEvaluation.evaluate(model, testImages, testLabels, median);
     log.info("{}: R_A {} R_B {} S {}", name, fmt(eval.rA()), fmt(eval.rB()), fmt(eval.s()));
@@ -151,7 +145,6 @@ public final class MnistRun {
 
   private void write(Summary summary, RunDirectory dir, Map<String, History> histories, SplitAutoencoder model,
                      Tensor testImages, int[] testLabels) throws IOException {
-    Json.write(dir.path("summary.json"), summary);
     CsvTable perDigit = CsvTable.withColumns("model", "seed", "digit", "count", "decoder_mae", "certificate_A_mae",
         "certificate_B_mae", "decoder_mse", "certificate_A_mse", "certificate_B_mse", "median_image_mae").withDecimals(5);
     List<Trained> all = new ArrayList<>(summary.routed());
@@ -167,6 +160,7 @@ public final class MnistRun {
     if (!summary.control().isEmpty()) certificatePlot(summary.control(), "Certificate test MAE, no-routing control", dir.path("certificates_control.png"));
     lossPlot(histories, dir.path("loss_curves.png"));
     reconstructionGrid(model, testImages, testLabels, dir.path("reconstructions.png"));
+    dir.writeSummary(summary); // last: a summary means every other file is there
   }
 
   private static void certificatePlot(List<Trained> runs, String title, Path png) throws IOException {

@@ -1,5 +1,7 @@
 package gradroute.experiment.tinystories;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import gradroute.experiment.tinystories.TsRunner.Losses;
 import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
@@ -48,8 +50,13 @@ public final class TsAnalysis {
    * @param models model names as in {@code models/<name>.pt}; empty: every saved model
    */
   public static Map<String, List<Row>> run(Path runDir, List<String> models, Device device) throws IOException {
-    RunDirectory run = RunDirectory.open(runDir, "tinystories");
-    TsSettings s = Json.read(run.path(RunDirectory.CONFIG_FILE), TsSettings.class);
+    Path root = runDir.toAbsolutePath().normalize();
+    if (root.getParent() == null || root.getParent().getParent() == null) {
+      throw new IllegalArgumentException(runDir + " is not a run folder <results>/tinystories/<run>");
+    }
+    RunDirectory run = RunDirectory.existing(root.getParent().getParent(), root.getParent().getFileName().toString(),
+        root.getFileName().toString());
+    TinyStoriesConfig s = recordedConfig(run.record());
     List<String> names = models.isEmpty() ? savedModels(run) : models;
     if (names.isEmpty()) throw new IllegalArgumentException(run.root() + " has no saved models under models/");
     TsData data = TsData.load(s, run.path("tokenizer"));
@@ -70,6 +77,12 @@ public final class TsAnalysis {
     return out;
   }
 
+  /** The config a run recorded: {@code config.json}'s {@code config} member (older runs: the whole file). */
+  static TinyStoriesConfig recordedConfig(JsonNode record) throws IOException {
+    JsonNode config = record.has("config") ? record.get("config") : record;
+    return Json.mapper().readerFor(TinyStoriesConfig.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(config);
+  }
+
   static List<Row> analyse(Gpt model, int[] originalWidths, TsEvaluation evaluation) {
     ComponentAblation.Scan<Losses> scan = ComponentAblation.scan(model, ComponentAblation.standard(model.config(), originalWidths),
         () -> evaluation.losses(model));
@@ -85,7 +98,7 @@ public final class TsAnalysis {
   }
 
   /** The run's unexpanded widths where the saved model is wider (an ERA or control model before ablation), else null. */
-  static int[] originalWidths(GptConfig config, TsSettings s) {
+  static int[] originalWidths(GptConfig config, TinyStoriesConfig s) {
     boolean expanded = false;
     int[] widths = new int[config.nLayers()];
     for (int l = 0; l < widths.length; l++) {

@@ -47,7 +47,7 @@ public final class TsData {
   }
 
   /** Extra training stories beyond the stream, for coherence tuning and selection. */
-  static int extraStories(TsSettings s) {
+  static int extraStories(TinyStoriesConfig s) {
     return 2 * (s.coherenceStories + s.coherenceSelectionStories);
   }
 
@@ -56,7 +56,7 @@ public final class TsData {
    *
    * @param tokenizerDir where the tokenizer is cached: loaded when present, else trained and saved
    */
-  public static TsData load(TsSettings s, Path tokenizerDir) throws java.io.IOException {
+  public static TsData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
     s.validate();
     ForgetLabels rule;
     List<String> trainText;
@@ -163,7 +163,7 @@ public final class TsData {
     return ids[0];
   }
 
-  public List<long[]> forgetTest(TsSettings s) {
+  public List<long[]> forgetTest(TinyStoriesConfig s) {
     return valForget.subList(0, s.forgetTestStories());
   }
 }

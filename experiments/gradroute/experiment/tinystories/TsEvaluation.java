@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
 final class TsEvaluation {
   private static final Logger log = LoggerFactory.getLogger(TsEvaluation.class);
 
-  private final TsSettings s;
+  private final TinyStoriesConfig s;
   private final TsData data;
   private LmEval forgetEval;
   private LmEval retainEval;
   private boolean[] topicTokens;
 
-  TsEvaluation(TsSettings settings, TsData data) {
+  TsEvaluation(TinyStoriesConfig settings, TsData data) {
     this.s = settings;
     this.data = data;
   }

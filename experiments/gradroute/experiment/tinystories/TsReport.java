@@ -51,7 +51,7 @@ public final class TsReport {
 
   private TsReport() {}
 
-  public static Summary write(RunDirectory run, TsSettings s, String data, String device, List<MethodResult> results,
+  public static Summary write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
       double wallSeconds) throws IOException {
     List<Row> table = table(results);
     List<Criterion> criteria = criteria(table);
@@ -103,7 +103,7 @@ public final class TsReport {
     AtomicFiles.writeString(run.path("generations.md"), gen.toString());
 
     plots(run, s, results, table);
-    Json.write(run.path("summary.json"), summary);
+    run.writeSummary(summary); // last: a summary means every other file is there
     return summary;
   }
 
@@ -217,7 +217,7 @@ public final class TsReport {
     return out;
   }
 
-  private static void plots(RunDirectory run, TsSettings s, List<MethodResult> results, List<Row> table) throws IOException {
+  private static void plots(RunDirectory run, TinyStoriesConfig s, List<MethodResult> results, List<Row> table) throws IOException {
     // training loss (first seed)
     long seed0 = s.seeds.get(0);
     Map<String, double[][]> curves = new LinkedHashMap<>();

@@ -76,7 +76,7 @@ public final class TsRunner {
       Map<String, String> generations,
       double seconds) {}
 
-  private final TsSettings s;
+  private final TinyStoriesConfig s;
   private final RunDirectory run;
   private final Device device;
   private final boolean resume;
@@ -85,7 +85,7 @@ public final class TsRunner {
   private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
   private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
 
-  public TsRunner(TsSettings settings, RunDirectory run, Device device, boolean resume) {
+  public TsRunner(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
     this.s = settings;
     this.run = run;
     this.device = device;

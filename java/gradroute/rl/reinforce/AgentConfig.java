@@ -15,10 +15,10 @@ import gradroute.runtime.Seeds;
  * @param lr Adam learning rate
  * @param seed seeds the initial weights, the environments and the action sampling
  * @param gamma discount of the returns
- * @param valueCoef weight of the value MSE in the loss
- * @param entropyCoef weight of the entropy bonus (subtracted)
- * @param gateCoef weight of the gate's cross-entropy on labelled steps (routed network only)
- * @param commitCoef weight of the spec's optional term that pushes the gate to commit (binary entropy
+ * @param valueWeight weight of the value MSE in the loss
+ * @param entropyWeight weight of the entropy bonus (subtracted)
+ * @param gateWeight weight of the gate's cross-entropy on labelled steps (routed network only)
+ * @param commitWeight weight of the spec's optional term that pushes the gate to commit (binary entropy
  *     of σ(gate) on unlabelled steps, minimised; 0 in the paper's runs)
  * @param segmentUpdates the environments and the action sampler are reseeded from (seed, segment)
  *     every this many updates and checkpoints fall on these boundaries, so a resumed run continues
@@ -36,19 +36,19 @@ public record AgentConfig(
     double lr,
     long seed,
     double gamma,
-    double valueCoef,
-    double entropyCoef,
-    double gateCoef,
-    double commitCoef,
+    double valueWeight,
+    double entropyWeight,
+    double gateWeight,
+    double commitWeight,
     int segmentUpdates,
     int evalEvery,
     int evalEnvs,
     int evalSteps) {
 
   public static final double GAMMA = 0.97;
-  public static final double VALUE_COEF = 0.5;
-  public static final double ENTROPY_COEF = 0.1;
-  public static final double GATE_COEF = 0.01;
+  public static final double VALUE_WEIGHT = 0.5;
+  public static final double ENTROPY_WEIGHT = 0.1;
+  public static final double GATE_WEIGHT = 0.01;
   public static final int STEPS_PER_UPDATE = 32;
 
   public AgentConfig {
@@ -73,7 +73,7 @@ public record AgentConfig(
     if (!(gamma >= 0.0 && gamma <= 1.0)) {
       throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
     }
-    for (double c : new double[] {valueCoef, entropyCoef, gateCoef, commitCoef}) {
+    for (double c : new double[] {valueWeight, entropyWeight, gateWeight, commitWeight}) {
       if (!(c >= 0.0 && Double.isFinite(c))) {
         throw new IllegalArgumentException("loss weights must be finite and >= 0, got " + c);
       }
@@ -93,23 +93,23 @@ public record AgentConfig(
 
   /** The spec's loss weights and discount with the given scale. */
   public static AgentConfig of(AgentRecipe recipe, double oversight, int nEnvs, long updates, double lr, long seed) {
-    return new AgentConfig(recipe, oversight, nEnvs, STEPS_PER_UPDATE, updates, lr, seed, GAMMA, VALUE_COEF,
-        ENTROPY_COEF, GATE_COEF, 0.0, 100, 0, 64, 64);
+    return new AgentConfig(recipe, oversight, nEnvs, STEPS_PER_UPDATE, updates, lr, seed, GAMMA, VALUE_WEIGHT,
+        ENTROPY_WEIGHT, GATE_WEIGHT, 0.0, 100, 0, 64, 64);
   }
 
   public AgentConfig withUpdates(long u) {
-    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, u, lr, seed, gamma, valueCoef, entropyCoef,
-        gateCoef, commitCoef, segmentUpdates, evalEvery, evalEnvs, evalSteps);
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, u, lr, seed, gamma, valueWeight, entropyWeight,
+        gateWeight, commitWeight, segmentUpdates, evalEvery, evalEnvs, evalSteps);
   }
 
   public AgentConfig withEvaluation(int every, int envs, int steps) {
-    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueCoef,
-        entropyCoef, gateCoef, commitCoef, segmentUpdates, every, envs, steps);
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
+        entropyWeight, gateWeight, commitWeight, segmentUpdates, every, envs, steps);
   }
 
   public AgentConfig withSegmentUpdates(int s) {
-    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueCoef,
-        entropyCoef, gateCoef, commitCoef, s, evalEvery, evalEnvs, evalSteps);
+    return new AgentConfig(recipe, oversight, nEnvs, stepsPerUpdate, updates, lr, seed, gamma, valueWeight,
+        entropyWeight, gateWeight, commitWeight, s, evalEvery, evalEnvs, evalSteps);
   }
 
   /** The training environments of segment {@code segment}. */

@@ -13,8 +13,8 @@ import org.bytedeco.pytorch.global.torch;
  * The loss of one update, from one batched forward pass over the rollout:
  *
  * <pre>
- *   loss = −mean logπ(a)·(G − V.detach()) + valueCoef·mean (V − G)² − entropyCoef·mean H(π)
- *          + gateCoef·BCE(gate logit, label) over labelled rows   (routed network)
+ *   loss = −mean logπ(a)·(G − V.detach()) + valueWeight·mean (V − G)² − entropyWeight·mean H(π)
+ *          + gateWeight·BCE(gate logit, label) over labelled rows   (routed network)
  * </pre>
  *
  * With {@link AgentRecipe#routesGradients()} each row goes along the route of its episode's outcome
@@ -74,8 +74,8 @@ public final class ReinforceLoss {
       valueLoss = sqErr.mul(keep).sum().div(denominator);
       entropy = entropyPerRow.mul(keep).sum().div(denominator);
     }
-    Tensor total = pgLoss.add(valueLoss.mul(new Scalar(config.valueCoef())))
-        .sub(entropy.mul(new Scalar(config.entropyCoef())));
+    Tensor total = pgLoss.add(valueLoss.mul(new Scalar(config.valueWeight())))
+        .sub(entropy.mul(new Scalar(config.entropyWeight())));
 
     Tensor gateLoss = null;
     int labelled = 0;
@@ -98,10 +98,10 @@ public final class ReinforceLoss {
         Tensor m = Evaluation.onDevice(Tensor.create(labelledMask, rows), device);
         // binary cross-entropy with logits, softplus(z) − y·z, averaged over the labelled rows
         gateLoss = torch.softplus(logit).sub(y.mul(logit)).mul(m).sum().div(new Scalar((double) labelled));
-        total = total.add(gateLoss.mul(new Scalar(config.gateCoef())));
+        total = total.add(gateLoss.mul(new Scalar(config.gateWeight())));
       }
     }
-    if (recipe.routedNetwork() && config.commitCoef() > 0 && labelled < rows) {
+    if (recipe.routedNetwork() && config.commitWeight() > 0 && labelled < rows) {
       // the optional commitment term: binary entropy of σ(gate) on the unlabelled rows, minimised
       float[] unlabelled = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -113,7 +113,7 @@ public final class ReinforceLoss {
       Tensor h = torch.softplus(z).sub(s.mul(z));
       Tensor commit = h.mul(Evaluation.onDevice(Tensor.create(unlabelled, rows), device)).sum()
           .div(new Scalar((double) (rows - labelled)));
-      total = total.add(commit.mul(new Scalar(config.commitCoef())));
+      total = total.add(commit.mul(new Scalar(config.commitWeight())));
     }
     Tensor gateLogit = forward.gateLogit() == null ? null : forward.gateLogit().detach();
     return new Parts(total, pgLoss, valueLoss, entropy, gateLoss, labelled, kept, gateLogit);

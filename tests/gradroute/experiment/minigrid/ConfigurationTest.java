@@ -60,8 +60,8 @@ class ConfigurationTest {
     assertTrue(message(() -> settings(List.of("routed"), List.of(), 1, 8)).contains("no oversight level"));
   }
 
-  private static OversightSweep.Settings settings(List<String> methods, List<Double> p, int seeds, int envs) {
-    return new OversightSweep.Settings(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
+  private static MinigridConfig settings(List<String> methods, List<Double> p, int seeds, int envs) {
+    return new MinigridConfig(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
   }
 
   @Test

@@ -37,7 +37,7 @@ class OversightSweepTest {
 
   @Test
   void writesSummaryTablesPlotsAndResumes(@TempDir Path root) throws Exception {
-    OversightSweep.Settings s = new OversightSweep.Settings(List.of("routed", "oracle"),
+    MinigridConfig s = new MinigridConfig(List.of("routed", "oracle"),
         List.of(0.1, 0.5), 1, 4, 8, 3, 1e-3, 2, 2, 4, 8, 4, 16, 0.1, 0.01, 0.0);
     Device cpu = TorchRuntime.device("cpu");
     RunDirectory run = RunDirectory.create(root, "minigrid", "t", s);

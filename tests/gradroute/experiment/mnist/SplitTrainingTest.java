@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.runtime.TensorArrays;
 import gradroute.runtime.TorchRuntime;
+import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -24,7 +25,7 @@ class SplitTrainingTest {
 
   static MnistConfig config(boolean routing, double certificates, double l1, double correlation) {
     return new MnistConfig("test", "", new int[] {32, 16}, 8, 1, 12, 1e-3, 5e-5, routing, false,
-        1, 0, 1, certificates, certificates, l1, l1, correlation);
+        1, 0, 1, certificates, certificates, l1, l1, correlation, List.of(0L), false, "mnist", null, 10);
   }
 
   static final int[] LABELS = {0, 5, 1, 6, 2, 7, 3, 8, 4, 9, 0, 9};

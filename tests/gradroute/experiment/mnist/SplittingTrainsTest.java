@@ -8,6 +8,9 @@ import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.pytorch.Device;
+import gradroute.config.ConfigOverride;
+import gradroute.config.Configs;
+import gradroute.report.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +25,11 @@ class SplittingTrainsTest {
   @Test
   void routedModelSplitsMoreThanTheControl(@TempDir Path results) throws Exception {
     TrainTest digits = MnistSource.MNIST.load(null, 0);
-    MnistConfig quick = MnistConfig.preset("quick").withEpochs(12);
-    MnistRun.Settings settings = new MnistRun.Settings(quick, List.of(0L), true, "mnist", results, "test", false, 100);
-    MnistRun.Summary s = new MnistRun(settings, new Device("cpu"), digits).run();
+    MnistConfig quick = Configs.withOverrides(Configs.preset(MnistConfig.class, "/gradroute/experiment/configs/mnist", "quick"),
+        MnistConfig.class, List.of(new ConfigOverride("test", "epochs", "12"), new ConfigOverride("test", "withControl", "true"),
+            new ConfigOverride("test", "checkpointEvery", "100")));
+    RunDirectory dir = RunDirectory.create(results, "mnist", "test", quick);
+    MnistRun.Summary s = new MnistRun(quick, dir, false, new Device("cpu"), digits).run();
     double routed = s.mean().get("S");
     double control = s.mean().get("S_control");
     assertTrue(routed > control + 0.05, "S routed " + routed + " vs control " + control);

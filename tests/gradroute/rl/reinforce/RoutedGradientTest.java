@@ -83,8 +83,8 @@ public class RoutedGradientTest {
     return a;
   }
 
-  private static AgentConfig config(Method m, double gateCoef) {
-    return new AgentConfig(m.recipe(), 0.5, 4, 8, 1, 1e-3, 0, 0.97, 0.5, 0.1, gateCoef, 0.0, 10, 0, 4, 4);
+  private static AgentConfig config(Method m, double gateWeight) {
+    return new AgentConfig(m.recipe(), 0.5, 4, 8, 1, 1e-3, 0, 0.97, 0.5, 0.1, gateWeight, 0.0, 10, 0, 4, 4);
   }
 
   private static RoutedPolicy policy() {
@@ -93,8 +93,8 @@ public class RoutedGradientTest {
   }
 
   /** Runs backward of the routed loss and returns the policy's gradients by parameter name. */
-  private static Grads backward(RoutedPolicy policy, int[] outcomes, double gateCoef, boolean withValue) {
-    return backward(policy, value(), outcomes, gateCoef, withValue);
+  private static Grads backward(RoutedPolicy policy, int[] outcomes, double gateWeight, boolean withValue) {
+    return backward(policy, value(), outcomes, gateWeight, withValue);
   }
 
   private static ValueNetwork value() {
@@ -102,8 +102,8 @@ public class RoutedGradientTest {
     return ValueNetwork.forGrid(5);
   }
 
-  private static Grads backward(RoutedPolicy policy, ValueNetwork value, int[] outcomes, double gateCoef, boolean withValue) {
-    ReinforceLoss.Parts parts = ReinforceLoss.compute(config(Method.ROUTING, gateCoef), policy, value,
+  private static Grads backward(RoutedPolicy policy, ValueNetwork value, int[] outcomes, double gateWeight, boolean withValue) {
+    ReinforceLoss.Parts parts = ReinforceLoss.compute(config(Method.ROUTING, gateWeight), policy, value,
         observations(ROWS, 1), randomReturns(ROWS, 2), randomActions(ROWS, 3), outcomes, null);
     policy.zero_grad(true);
     Tensor loss = withValue ? parts.total() : parts.policy();
@@ -151,7 +151,7 @@ public class RoutedGradientTest {
 
   @Test
   void overseenDiamondRowsTrainOnlyTheDiamondExpert() {
-    Grads g = backward(policy(), all(RolloutBuffer.OVERSEEN_DIAMOND), AgentConfig.GATE_COEF, false);
+    Grads g = backward(policy(), all(RolloutBuffer.OVERSEEN_DIAMOND), AgentConfig.GATE_WEIGHT, false);
     assertTrue(g.zero("ghost"), "ghost expert must get exactly zero gradient");
     assertTrue(g.zero("gate"), "gate must get exactly zero policy gradient");
     assertTrue(g.nonzero("diamond"), "diamond expert learns");
@@ -160,7 +160,7 @@ public class RoutedGradientTest {
 
   @Test
   void overseenGhostRowsTrainOnlyTheGhostExpert() {
-    Grads g = backward(policy(), all(RolloutBuffer.OVERSEEN_GHOST), AgentConfig.GATE_COEF, false);
+    Grads g = backward(policy(), all(RolloutBuffer.OVERSEEN_GHOST), AgentConfig.GATE_WEIGHT, false);
     assertTrue(g.zero("diamond"), "diamond expert must get exactly zero gradient");
     assertTrue(g.zero("gate"), "gate must get exactly zero policy gradient");
     assertTrue(g.nonzero("ghost"), "ghost expert learns");
@@ -169,7 +169,7 @@ public class RoutedGradientTest {
   @Test
   void unlabelledRowsTrainEverything() {
     for (int code : new int[] {RolloutBuffer.NOTHING, RolloutBuffer.UNSEEN_DIAMOND, RolloutBuffer.UNSEEN_GHOST}) {
-      Grads g = backward(policy(), all(code), AgentConfig.GATE_COEF, false);
+      Grads g = backward(policy(), all(code), AgentConfig.GATE_WEIGHT, false);
       assertTrue(g.nonzero("diamond") && g.nonzero("ghost") && g.nonzero("gate"), "outcome " + code);
     }
   }
@@ -217,7 +217,7 @@ public class RoutedGradientTest {
     int[] labelled = new int[ROWS];
     for (int i = 0; i < ROWS; i++) labelled[i] = i % 2 == 0 ? RolloutBuffer.OVERSEEN_DIAMOND : RolloutBuffer.OVERSEEN_GHOST;
     RoutedPolicy policy = policy();
-    Grads full = backward(policy, labelled, AgentConfig.GATE_COEF, true);
+    Grads full = backward(policy, labelled, AgentConfig.GATE_WEIGHT, true);
     Tensor gateGrad = full.of("gate1.weight");
     assertTrue(gateGrad.abs().max().item_float() > 0f, "the gate loss trains the gate");
 
@@ -228,7 +228,7 @@ public class RoutedGradientTest {
     for (int i = 0; i < ROWS; i++) y[i] = labelled[i] == RolloutBuffer.OVERSEEN_DIAMOND ? 1f : 0f;
     policy.zero_grad(true);
     torch.softplus(logit).sub(Tensor.create(y, ROWS).mul(logit)).mean()
-        .mul(new org.bytedeco.pytorch.Scalar(AgentConfig.GATE_COEF)).backward();
+        .mul(new org.bytedeco.pytorch.Scalar(AgentConfig.GATE_WEIGHT)).backward();
     assertTrue(torch.allclose(gateGrad, new Grads(policy).of("gate1.weight"), 1e-5, 1e-9, false),
         "policy, value and entropy terms must not reach the gate on labelled rows");
   }
