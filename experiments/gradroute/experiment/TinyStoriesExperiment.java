@@ -143,9 +143,10 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     static String headline(TsReport.Summary summary) {
       StringBuilder b = new StringBuilder();
       b.append(gradroute.experiment.tinystories.TsReportTables.markdown(summary.table()));
-      for (TsReport.Criterion c : summary.criteria()) {
-        b.append(c.pass() == null ? "  n/a  " : c.pass() ? "  PASS " : "  FAIL ").append(c.name()).append(": ").append(c.measured()).append('\n');
-      }
+      summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
+          .append(c.name()).append(": ").append(c.quantity()).append(" = ")
+          .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))
+          .append(" (").append(c.comparison()).append(' ').append(c.threshold()).append(")\n"));
       return b.toString();
     }
   }

@@ -111,6 +111,16 @@ public final class TinyStoriesConfig implements Validated {
     return steps * batch;
   }
 
+  /**
+   * Stories of the shuffled training stream: the {@link #trainStories()} every method trains on,
+   * plus a third more, so that data filtering, which drops the labelled forget stories (about
+   * 20%), still trains {@link #steps} full batches on the full LR schedule.
+   */
+  @JsonIgnore
+  public int streamStories() {
+    return trainStories() + trainStories() / 3;
+  }
+
   @JsonIgnore
   public int forgetTestStories() {
     return validationForget - attackStories;

@@ -210,7 +210,11 @@ public final class TsRunner {
   private MethodResult trainPlain(long seed, String method, Double p, int[] order, int[] labels) throws IOException {
     List<Integer> kept = new ArrayList<>();
     for (int i : order) if (labels[i] != ForgetLabels.FORGET) kept.add(i);
-    int steps = kept.size() / s.batch;
+    int steps = s.steps; // filtering trains as many steps as ERA, on the full schedule (the stream has a reserve for it)
+    if (kept.size() < steps * s.batch) {
+      throw new IllegalStateException(key(seed, method, p) + ": " + kept.size() + " stories are left after filtering; "
+          + steps + " steps × " + s.batch + " need " + steps * s.batch);
+    }
     String key = key(seed, method, p);
     Gpt model = Gpt.create(originalConfig(), device, seed);
     LmTrainer trainer = new LmTrainer(model, trainOptimizer(), schedule(),
@@ -290,7 +294,7 @@ public final class TsRunner {
         }
       }
     };
-    EraPipeline.Result era = EraPipeline.run(Gpt.create(original, device, seed), spec, batches, weights, coherence(labels), stages);
+    EraPipeline.Result era = EraPipeline.run(Gpt.create(original, device, seed), spec, batches, weights, coherence(), stages);
     try (Gpt ablated = era.model()) {
       Attack a = routing ? attack(ablated, seed) : Attack.NONE;
       Losses trained = stageLosses.get(EraPipeline.Stage.TRAINED);
@@ -382,11 +386,14 @@ public final class TsRunner {
     return new SoftTokenRule(w.weights());
   }
 
-  /** The coherence fine-tune's data: a fixed batch of retain stories and held-out retain stories to select the step by. */
-  private EraPipeline.CoherenceSpec coherence(int[] labels) {
+  /**
+   * The coherence fine-tune's data: a fixed batch of true retain stories (by the keyword rule, not
+   * the partial labels) and held-out true retain stories to select the step by.
+   */
+  private EraPipeline.CoherenceSpec coherence() {
     List<long[]> tune = new ArrayList<>(), select = new ArrayList<>();
     for (int i = data.streamSize; i < data.train.size(); i++) {
-      if (labels[i] == ForgetLabels.FORGET) continue;
+      if (data.trainForget[i]) continue; // true retain stories, as the paper's coherence step uses, whatever the oversight
       if (tune.size() < s.coherenceStories) tune.add(data.train.get(i));
       else if (select.size() < s.coherenceSelectionStories) select.add(data.train.get(i));
     }
