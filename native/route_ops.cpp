@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/version.h>
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -207,6 +208,7 @@ at::Tensor route_indexed(const at::Tensor& x, const at::Tensor& table, const at:
                    shape_of(table) + ", found " + std::to_string(lo < 0 ? lo : hi));
     }
   }
+  if (!std::isfinite(scale) || scale < 0) fail(op, "scale must be finite and >= 0, got " + std::to_string(scale));
   const at::ScalarType math = opmath_of(x.scalar_type());
   IndexedGate gate;
   gate.table = table.detach().to(math).reshape({rows, -1});
@@ -219,8 +221,10 @@ at::Tensor route_indexed(const at::Tensor& x, const at::Tensor& table, const at:
     if (weight.sizes() != index.sizes()) {
       fail(op, "weight of shape " + shape_of(weight) + " must have index's shape " + shape_of(index));
     }
-    if (weight.numel() > 0 && (weight.min().item<double>() < 0 || weight.max().item<double>() > 1)) {
-      fail(op, "weight values must lie in [0, 1]");
+    if (weight.numel() > 0) {
+      const double lo = weight.min().item<double>(), hi = weight.max().item<double>();  // NaN propagates
+      if (std::isnan(lo) || std::isnan(hi)) fail(op, "weight holds NaN; weight values must lie in [0, 1]");
+      if (lo < 0 || hi > 1) fail(op, "weight values must lie in [0, 1], found " + std::to_string(lo < 0 ? lo : hi));
     }
     gate.weight = weight.detach().to(math).reshape({-1}).contiguous();
   }

@@ -1,5 +1,6 @@
 package gradroute.cli;
 
+import gradroute.bench.MemoryBenchmark;
 import gradroute.bench.MinigridBenchmark;
 import gradroute.bench.RouteBenchmark;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class},
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class, BenchCommand.Memory.class},
     mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -70,6 +71,25 @@ public final class BenchCommand implements Runnable {
       MinigridBenchmark.write(result, out);
       System.out.println("written " + out);
       return result.envShareOk() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "memory", mixinStandardHelpOptions = true,
+      description = "RSS growth (MiB per 1000 steps) of a long route loop and a long training loop, with and without the per-step scope.")
+  static final class Memory implements Callable<Integer> {
+    @Option(names = "--quick", description = "fewer steps (CI)")
+    boolean quick;
+
+    @Option(names = "--out", defaultValue = "results/bench/memory.json", description = "result file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      MemoryBenchmark.Result result = new MemoryBenchmark(quick).run();
+      System.out.println(MemoryBenchmark.table(result));
+      MemoryBenchmark.write(result, out);
+      System.out.println("written " + out);
+      return 0;
     }
   }
 }

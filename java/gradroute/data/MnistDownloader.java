@@ -8,10 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +77,7 @@ public final class MnistDownloader {
           continue;
         }
         checkContent(part, stem);
-        moveIntoPlace(part, dir.resolve(name));
+        gradroute.report.AtomicFiles.moveOver(part, dir.resolve(name));
         return;
       } catch (HttpTimeoutException e) {
         failures.add(url + ": timed out (" + e.getMessage() + ")");
@@ -107,15 +105,6 @@ public final class MnistDownloader {
     if (count != expected) {
       throw new IdxFormatException(file, 4, "holds " + count + " items, but " + stem
           + " should hold " + expected);
-    }
-  }
-
-  private static void moveIntoPlace(Path part, Path target) throws IOException {
-    try {
-      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

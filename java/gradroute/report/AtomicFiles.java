@@ -38,29 +38,68 @@ public final class AtomicFiles {
    * rethrown as an {@link IOException} naming {@code target}.
    */
   public static void write(Path target, IoConsumer<OutputStream> writer) throws IOException {
+    writeFile(target, temp -> {
+      // CREATE_NEW with default permissions: Files.createTempFile would make the result 0600.
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        writer.accept(unclosable(out));
+        out.flush();
+      }
+    });
+  }
+
+  /**
+   * For writers that take a file name (libtorch's {@code save_to}, ImageIO, a download): {@code
+   * writer} writes a temp file in the target's directory, which is then forced to disk and
+   * atomically renamed over {@code target}. The temp file is deleted on failure.
+   */
+  public static void writeFile(Path target, IoConsumer<Path> writer) throws IOException {
     Path absolute = target.toAbsolutePath().normalize();
     Path dir = absolute.getParent();
     Path temp = null;
     try {
       Files.createDirectories(dir);
       temp = dir.resolve(tempName(absolute));
-      // CREATE_NEW with default permissions: Files.createTempFile would make the result 0600.
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        writer.accept(unclosable(out));
-        out.flush();
-        channel.force(true);
-      }
-      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writer.accept(temp);
+      if (!Files.isRegularFile(temp)) throw new IOException("the writer produced no file");
+      moveOver(temp, absolute);
       temp = null;
-      forceDirectory(dir);
     } catch (Exception e) {
       deleteQuietly(temp, e);
       throw new IOException("could not write " + target + ": " + e, e);
     } catch (Error e) {
       deleteQuietly(temp, e);
       throw e;
+    }
+  }
+
+  /**
+   * Forces a complete file written elsewhere (a download) to disk and atomically renames it over
+   * {@code target}, which must be in the same file system.
+   */
+  public static void moveOver(Path complete, Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(complete, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(complete, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Publishes a fully built directory under its final name in one rename (same file system).
+   * Returns false, leaving {@code staging} in place, when {@code target} already exists: another
+   * process published first.
+   */
+  public static boolean publishDirectory(Path staging, Path target) throws IOException {
+    try {
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      forceDirectory(target.toAbsolutePath().getParent());
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      if (Files.isDirectory(target)) return false;
+      throw new IOException("could not move " + staging + " to " + target + ": " + e, e);
     }
   }
 

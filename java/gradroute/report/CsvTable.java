@@ -1,5 +1,9 @@
 package gradroute.report;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +15,7 @@ import java.util.Locale;
 /**
  * A table built row by row and written as CSV or rendered as a Markdown table.
  *
- * <p>CSV: a header line, then one line per row, lines ending in {@code \n}. A field holding a
+ * <p>CSV (written by Jackson's CSV module): a header line, then one line per row, lines ending in {@code \n}. A field holding a
  * comma, a double quote, CR or LF is quoted, with inner quotes doubled (RFC 4180). {@code null}
  * is an empty field. Doubles are written with {@link Double#toString} (shortest exact form) unless
  * {@link #withDecimals} sets a fixed number of decimal places; NaN and ±Infinity are written as
@@ -88,13 +92,25 @@ public final class CsvTable {
   }
 
   public String toCsv() {
-    var csv = new StringBuilder();
-    appendCsvLine(csv, columns.toArray());
+    List<List<String>> lines = new ArrayList<>(rows.size() + 1);
+    lines.add(columns);
     for (Object[] row : rows) {
-      appendCsvLine(csv, row);
+      List<String> line = new ArrayList<>(row.length);
+      for (Object value : row) line.add(format(value));
+      lines.add(line);
     }
-    return csv.toString();
+    try {
+      return CSV_WRITER.writeValueAsString(lines);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write CSV: " + e.getMessage(), e);
+    }
   }
+
+  /** RFC 4180 quoting only where needed (separator, quote, CR, LF), "\n" line ends. */
+  private static final ObjectWriter CSV_WRITER = CsvMapper.builder()
+      .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+      .build()
+      .writer(CsvSchema.emptySchema().withLineSeparator("\n").withoutHeader());
 
   /** Writes the CSV atomically. */
   public void write(Path file) throws IOException {
@@ -157,25 +173,6 @@ public final class CsvTable {
       return value instanceof Float ? Float.toString((Float) value) : Double.toString(d);
     }
     return value.toString();
-  }
-
-  private void appendCsvLine(StringBuilder csv, Object[] values) {
-    for (int i = 0; i < values.length; i++) {
-      if (i > 0) {
-        csv.append(',');
-      }
-      csv.append(quoteCsv(format(values[i])));
-    }
-    csv.append('\n');
-  }
-
-  private static String quoteCsv(String field) {
-    boolean needsQuotes =
-        field.indexOf(',') >= 0
-            || field.indexOf('"') >= 0
-            || field.indexOf('\n') >= 0
-            || field.indexOf('\r') >= 0;
-    return needsQuotes ? '"' + field.replace("\"", "\"\"") + '"' : field;
   }
 
   private static String escapeMarkdown(String text) {

@@ -8,17 +8,39 @@ final class NativeRouter implements Router {
 
   @Override
   public Tensor route(Tensor x, Tensor gate) {
-    return NativeRouting.route(x, gate);
+    RouteArguments.require("route", "x", x);
+    RouteArguments.require("route", "gate", gate);
+    try {
+      return NativeRouting.route(x, gate);
+    } catch (RuntimeException e) {
+      throw RouteArguments.translate("route", e);
+    }
   }
 
   @Override
   public Tensor routeIndexed(Tensor x, Tensor table, Tensor index, Tensor weight, double scale) {
-    return NativeRouting.route_indexed(x, table, index, weight == null ? NO_WEIGHT : weight, scale);
+    RouteArguments.require("routeIndexed", "x", x);
+    RouteArguments.require("routeIndexed", "table", table);
+    RouteArguments.require("routeIndexed", "index", index);
+    if (weight != null) RouteArguments.require("routeIndexed", "weight", weight);
+    RouteArguments.requireScale(scale);
+    try {
+      return NativeRouting.route_indexed(x, table, index, weight == null ? NO_WEIGHT : weight, scale);
+    } catch (RuntimeException e) {
+      throw RouteArguments.translate("routeIndexed", e);
+    }
   }
 
   @Override
   public Tensor routeAblate(Tensor x, Tensor gate, Tensor keep) {
-    return NativeRouting.route_ablate(x, gate, keep);
+    RouteArguments.require("routeAblate", "x", x);
+    RouteArguments.require("routeAblate", "gate", gate);
+    RouteArguments.require("routeAblate", "keep", keep);
+    try {
+      return NativeRouting.route_ablate(x, gate, keep);
+    } catch (RuntimeException e) {
+      throw RouteArguments.translate("routeAblate", e);
+    }
   }
 
   @Override

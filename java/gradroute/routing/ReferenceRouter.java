@@ -16,17 +16,25 @@ final class ReferenceRouter implements Router {
 
   @Override
   public Tensor route(Tensor x, Tensor gate) {
+    RouteArguments.require("route", "x", x);
+    RouteArguments.require("route", "gate", gate);
     Tensor g = gate.detach().to(x.scalar_type());
     return g.mul(x).add(torch.rsub(g, ONE).mul(x.detach()));
   }
 
   @Override
   public Tensor routeIndexed(Tensor x, Tensor table, Tensor index, Tensor weight, double scale) {
+    RouteArguments.require("routeIndexed", "x", x);
+    RouteArguments.require("routeIndexed", "table", table);
+    RouteArguments.require("routeIndexed", "index", index);
+    if (weight != null) RouteArguments.require("routeIndexed", "weight", weight);
+    RouteArguments.requireScale(scale);
     return route(x, materialiseGate(x, table, index, weight, scale));
   }
 
   @Override
   public Tensor routeAblate(Tensor x, Tensor gate, Tensor keep) {
+    RouteArguments.require("routeAblate", "keep", keep);
     return keep.detach().to(x.scalar_type()).mul(route(x, gate));
   }
 

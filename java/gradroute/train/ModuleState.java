@@ -1,6 +1,10 @@
 package gradroute.train;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OutputArchive;
@@ -8,29 +12,52 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Saves and restores a module's parameters and buffers, flat by dotted name. libtorch's own
- * {@code Module::load} silently
- * replaces a parameter with a tensor of another shape; this checks every name and shape first, so a
- * checkpoint of another model fails with a message naming the parameter.
+ * The one parameter-state format of gradroute: named tensors (parameters, then buffers) in a
+ * libtorch archive, with the list of names stored beside them. libtorch's own {@code Module::load}
+ * silently replaces a parameter with a tensor of another shape; loading here checks every name and
+ * shape first and throws {@link CheckpointMismatchException} naming the first tensor that is
+ * missing, extra or of another shape, leaving the model unchanged.
  */
 public final class ModuleState {
+  /** Archive key of the newline-separated tensor names (archives without it skip the extra-name check). */
+  public static final String NAMES_KEY = "__gradroute_names__";
+
   private ModuleState() {}
 
-  /** Writes every parameter and buffer under its dotted name ("encoder.layer0.weight"). */
-  public static void save(org.bytedeco.pytorch.Module module, OutputArchive archive) {
-    write(module.named_parameters(true), archive, false);
-    write(module.named_buffers(true), archive, true);
+  /** Writes {@code parameters} and {@code buffers} (either may be empty) under their names, on the CPU. */
+  public static void save(Map<String, Tensor> parameters, Map<String, Tensor> buffers, OutputArchive archive) {
+    List<String> names = new java.util.ArrayList<>(parameters.keySet());
+    names.addAll(buffers.keySet());
+    writeText(archive, NAMES_KEY, String.join("\n", names));
+    for (Map.Entry<String, Tensor> e : parameters.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu(), false);
+    for (Map.Entry<String, Tensor> e : buffers.entrySet()) archive.write(e.getKey(), e.getValue().detach().cpu(), true);
   }
 
-  private static void write(StringTensorDict tensors, OutputArchive archive, boolean buffers) {
-    org.bytedeco.pytorch.StringVector keys = tensors.keys();
-    org.bytedeco.pytorch.TensorVector values = tensors.values();
-    for (int i = 0; i < values.size(); i++) archive.write(keys.get(i).getString(), values.get(i).detach(), buffers);
+  /** Copies the saved tensors into {@code parameters} and {@code buffers}, after checking every name and shape. */
+  public static void load(Map<String, Tensor> parameters, Map<String, Tensor> buffers, InputArchive archive) {
+    String names = readText(archive, NAMES_KEY);
+    if (names != null) {
+      for (String n : names.split("\n")) {
+        if (!n.isEmpty() && !parameters.containsKey(n) && !buffers.containsKey(n)) {
+          throw new CheckpointMismatchException("the checkpoint has parameter '" + n + "' that this model does not have");
+        }
+      }
+    }
+    Map<Tensor, Tensor> read = new LinkedHashMap<>();
+    readInto(parameters, archive, false, read);
+    readInto(buffers, archive, true, read);
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (Map.Entry<Tensor, Tensor> e : read.entrySet()) e.getKey().copy_(e.getValue());
+    }
+  }
+
+  /** Every parameter and buffer of a libtorch module, under its dotted name ("encoder.layer0.weight"). */
+  public static void save(org.bytedeco.pytorch.Module module, OutputArchive archive) {
+    save(asMap(module.named_parameters(true)), asMap(module.named_buffers(true)), archive);
   }
 
   public static void load(org.bytedeco.pytorch.Module module, InputArchive archive) {
-    restore(module.named_parameters(true), archive, false);
-    restore(module.named_buffers(true), archive, true);
+    load(asMap(module.named_parameters(true)), asMap(module.named_buffers(true)), archive);
   }
 
   /** A model and its optimiser, as one training checkpoint holds them. */
@@ -52,26 +79,42 @@ public final class ModuleState {
     optimizer.load(o);
   }
 
-  private static void restore(StringTensorDict tensors, InputArchive archive, boolean buffers) {
-    org.bytedeco.pytorch.StringVector keys = tensors.keys();
-    org.bytedeco.pytorch.TensorVector targets = tensors.values();
-    Tensor[] values = new Tensor[(int) targets.size()];
-    String[] names = new String[values.length];
-    for (int i = 0; i < values.length; i++) {
-      names[i] = keys.get(i).getString();
-      Tensor target = targets.get(i);
+  private static void readInto(Map<String, Tensor> targets, InputArchive archive, boolean buffers, Map<Tensor, Tensor> read) {
+    for (Map.Entry<String, Tensor> e : targets.entrySet()) {
       Tensor stored = new Tensor();
-      if (!archive.try_read(names[i], stored, buffers)) {
-        throw new IllegalArgumentException("the checkpoint has no " + (buffers ? "buffer" : "parameter") + " '" + names[i] + "'");
+      if (!archive.try_read(e.getKey(), stored, buffers) || !stored.defined()) {
+        throw new CheckpointMismatchException("the checkpoint has no " + (buffers ? "buffer" : "parameter") + " '" + e.getKey()
+            + "' (expected shape " + Arrays.toString(e.getValue().shape()) + ")");
       }
-      if (!Arrays.equals(stored.shape(), target.shape())) {
-        throw new IllegalArgumentException("parameter '" + names[i] + "' has shape " + Arrays.toString(target.shape())
-            + " but the checkpoint holds " + Arrays.toString(stored.shape()));
+      if (!Arrays.equals(stored.shape(), e.getValue().shape())) {
+        throw new CheckpointMismatchException((buffers ? "buffer" : "parameter") + " '" + e.getKey() + "' has shape "
+            + Arrays.toString(stored.shape()) + " in the checkpoint but " + Arrays.toString(e.getValue().shape()) + " in the model");
       }
-      values[i] = stored;
+      read.put(e.getValue(), stored);
     }
-    try (NoGradGuard g = new NoGradGuard()) {
-      for (int i = 0; i < values.length; i++) targets.get(i).copy_(values[i]);
-    }
+  }
+
+  private static Map<String, Tensor> asMap(StringTensorDict tensors) {
+    org.bytedeco.pytorch.StringVector keys = tensors.keys();
+    org.bytedeco.pytorch.TensorVector values = tensors.values();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (int i = 0; i < values.size(); i++) out.put(keys.get(i).getString(), values.get(i));
+    return out;
+  }
+
+  /** Stores UTF-8 text under {@code key} (as a byte tensor: archives hold only tensors). */
+  public static void writeText(OutputArchive archive, String key, String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    archive.write(key, Tensor.create(b, false, b.length));
+  }
+
+  /** The text {@link #writeText} stored under {@code key}, or null when the archive has none. */
+  public static String readText(InputArchive archive, String key) {
+    Tensor t = new Tensor();
+    if (!archive.try_read(key, t)) return null;
+    Tensor c = t.contiguous();
+    byte[] b = new byte[Math.toIntExact(c.numel())];
+    c.data_ptr_byte().get(b);
+    return new String(b, StandardCharsets.UTF_8);
   }
 }

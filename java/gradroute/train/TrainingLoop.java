@@ -2,24 +2,22 @@ package gradroute.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The loop every experiment trains with: runs a {@link Trainable} for a number of steps, frees each
- * step's native temporaries, records metrics, stops on a non-finite loss, checkpoints every N steps
- * and resumes from the last checkpoint.
+ * The one loop gradroute trains with: runs a {@link Trainable} step by step, each step inside its
+ * own {@link org.bytedeco.javacpp.PointerScope} ({@link Steps#scoped}), checks every loss term for
+ * NaN or infinity ({@link DivergenceCheck}, always first), and hands each step's metrics to its
+ * {@link TrainingListener}s: by default history, progress and (when given) checkpoints with
+ * resume; add timing, early stopping or keep-best with {@link #with}.
  */
 public final class TrainingLoop {
-  private static final Logger log = LoggerFactory.getLogger(TrainingLoop.class);
-
   private final String name;
   private final long steps;
-  private final long logEvery;
-  private final long checkpointEvery;
-  private final Checkpoint checkpoint;
+  private final List<TrainingListener> listeners = new ArrayList<>();
 
   /**
    * @param checkpoint where to save, or null for no checkpoints
@@ -27,45 +25,57 @@ public final class TrainingLoop {
    * @param logEvery steps between recorded history rows (the last step is always recorded)
    */
   public TrainingLoop(String name, long steps, long logEvery, Checkpoint checkpoint, long checkpointEvery) {
-    if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    if (logEvery < 1) throw new IllegalArgumentException("logEvery must be >= 1, got " + logEvery);
+    this(name, steps);
+    listeners.add(new HistoryRecorder(logEvery));
+    listeners.add(new ProgressListener());
+    if (checkpoint != null) listeners.add(new CheckpointListener(checkpoint, checkpointEvery));
+  }
+
+  /** A loop with only the divergence check. */
+  private TrainingLoop(String name, long steps) {
+    if (steps < 0) throw new IllegalArgumentException(name + ": steps must be >= 0, got " + steps);
     this.name = name;
     this.steps = steps;
-    this.logEvery = logEvery;
-    this.checkpoint = checkpoint;
-    this.checkpointEvery = Math.max(1, checkpointEvery);
+  }
+
+  /**
+   * A loop with only the divergence check (no history, progress output or checkpoints); add the
+   * listeners it needs with {@link #with}, e.g. a {@link HistoryRecorder} after an {@link Evaluate}.
+   */
+  public static TrainingLoop bare(String name, long steps) {
+    return new TrainingLoop(name, steps);
+  }
+
+  /** Adds a listener after those already present. */
+  public TrainingLoop with(TrainingListener listener) {
+    listeners.add(listener);
+    return this;
   }
 
   /** Trains; with {@code resume} and an existing checkpoint, continues where it stopped. */
   public History run(Trainable trainable, boolean resume) {
     History history = new History();
-    long start = 0;
+    TrainingRun run = new TrainingRun(name, steps, trainable, history, resume);
+    DivergenceCheck divergence = new DivergenceCheck();
     try {
-      if (resume && checkpoint != null && checkpoint.exists()) {
-        start = checkpoint.load(trainable, history);
-        log.info("{}: resumed at step {} of {}", name, start, steps);
+      for (TrainingListener l : listeners) l.onStart(run);
+      for (long step = run.startStep(); step < steps && !run.stopRequested(); step++) {
+        long s = step;
+        Map<String, Double> metrics = new LinkedHashMap<>(Steps.scoped(() -> trainable.step(s)));
+        run.stepDone();
+        divergence.onStep(run, step, metrics);
+        for (TrainingListener l : listeners) l.onStep(run, step, metrics);
       }
-      try (Progress progress = new Progress(name, start, steps)) {
-        for (long step = start; step < steps; step++) {
-          Map<String, Double> metrics;
-          try (PointerScope scope = new PointerScope()) {
-            metrics = trainable.step(step);
-          }
-          Double loss = metrics.get("loss");
-          if (loss != null && !Double.isFinite(loss)) {
-            throw new TrainingDivergedException(name + ": loss is " + loss + " at step " + step
-                + (checkpoint != null && checkpoint.exists() ? "; the last checkpoint is intact" : ""));
-          }
-          if (step % logEvery == 0 || step == steps - 1) history.add(step, metrics);
-          progress.update(step, metrics);
-          if (checkpoint != null && ((step + 1) % checkpointEvery == 0 || step == steps - 1)) {
-            checkpoint.save(trainable, step + 1, history);
-          }
-        }
-      }
+      for (TrainingListener l : listeners) l.onEnd(run);
     } catch (IOException e) {
-      throw new UncheckedIOException(name + ": checkpoint failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(name + ": " + e.getMessage(), e);
+    } finally {
+      for (TrainingListener l : listeners) l.onClose();
     }
     return history;
+  }
+
+  public String name() {
+    return name;
   }
 }

@@ -1,5 +1,6 @@
 package gradroute.model;
 
+import gradroute.train.CheckpointMismatchException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -65,4 +65,10 @@ class CsvTableTest {
             + "| a\\|b             | 12.5 |\n",
         md);
   }
+
+  @Test
+  void onlySeparatorsQuotesAndLineBreaksAreQuoted() {
+    CsvTable table = CsvTable.withColumns("F trained", "note").addRow("# a (b) & c!", " lead").addRow("", "-1.5e-3");
+    assertEquals("F trained,note\n# a (b) & c!, lead\n,-1.5e-3\n", table.toCsv());
+  }
 }

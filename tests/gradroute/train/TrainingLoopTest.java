@@ -114,4 +114,58 @@ class TrainingLoopTest {
     assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
     assertTrue(Files.list(dir).noneMatch(p -> p.toString().endsWith(".partial")));
   }
+
+  @Test
+  void aNonFiniteTermOtherThanTheTotalStopsTrainingNamingRunStepAndEveryTerm() {
+    Trainable t = step -> step == 3 ? Map.of("loss", 1.0, "pg_loss", Double.POSITIVE_INFINITY, "rate", 0.5) : Map.of("loss", 1.0);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> TrainingLoop.bare("my-run", 6).run(t, false));
+    assertTrue(e.getMessage().contains("my-run") && e.getMessage().contains("step 3") && e.getMessage().contains("loss=1.0")
+        && e.getMessage().contains("pg_loss=Infinity"), e.getMessage());
+    assertTrue(!e.getMessage().contains("rate"), "metrics that are not loss terms are not listed: " + e.getMessage());
+    Trainable nanRate = step -> Map.of("loss", 1.0, "rate", Double.NaN);
+    TrainingLoop.bare("rates may be NaN", 2).run(nanRate, false);
+  }
+
+  @Test
+  void aNonFiniteEvaluationStopsTrainingToo() {
+    Trainable t = step -> Map.of("loss", 1.0);
+    var e = assertThrows(TrainingDivergedException.class,
+        () -> TrainingLoop.bare("eval", 4).with(new Evaluate("selection_loss", 2, () -> Double.NaN)).run(t, false));
+    assertTrue(e.getMessage().contains("step 1") && e.getMessage().contains("selection_loss=NaN"), e.getMessage());
+  }
+
+  @Test
+  void timingCountsOnlyTheStepsThisProcessRan(@TempDir Path dir) {
+    Checkpoint checkpoint = new Checkpoint(dir, "run");
+    Regression killed = new Regression();
+    killed.stopAfter = 7;
+    assertThrows(IllegalStateException.class, () -> new TrainingLoop("first", 10, 1, checkpoint, 5).run(killed, false));
+    Timing timing = new Timing();
+    new TrainingLoop("resumed", 10, 1, checkpoint, 5).with(timing).run(new Regression(), true);
+    assertEquals(5, timing.steps(), "steps 5..9, not the 5 restored from the checkpoint");
+    assertEquals(timing.steps() / timing.seconds(), timing.stepsPerSecond(), 1e-9);
+  }
+
+  @Test
+  void earlyStoppingAndKeepBestFollowAMetric() {
+    double[] values = {3, 2, 4, 5, 6, 1};
+    Trainable t = step -> Map.of("loss", values[(int) step]);
+    long[] kept = {-1};
+    long[] restored = {0};
+    KeepBest best = new KeepBest("loss", 10, () -> kept[0]++, () -> restored[0]++);
+    History h = TrainingLoop.bare("early", values.length).with(new HistoryRecorder(1))
+        .with(new EarlyStopping("loss", 3, 10)).with(best).run(t, false);
+    assertEquals(5, h.rows().size(), "stopped after the third rise in a row (steps 2, 3, 4)");
+    assertEquals(1, best.bestStep());
+    assertEquals(2.0, best.best());
+    assertEquals(1, kept[0], "copied aside at steps 0 and 1");
+    assertEquals(1, restored[0], "the best weights are put back at the end");
+  }
+
+  @Test
+  void aStepMayNotReturnNativeMemoryItFreed() {
+    var e = assertThrows(IllegalStateException.class, () -> Steps.scoped(() -> torch.ones(2)));
+    assertTrue(e.getMessage().contains("freed"), e.getMessage());
+    assertEquals(4.0, Steps.scoped(() -> torch.ones(4).sum().item_double()));
+  }
 }

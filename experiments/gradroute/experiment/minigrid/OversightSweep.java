@@ -249,34 +249,13 @@ public final class OversightSweep {
         trainer.secondsPerUpdate(), trainer.envSecondsPerUpdate() / trainer.secondsPerUpdate(), config, evals,
         curve[0], curve[1], ghostCurve[1]);
     Json.write(resultFile, result);
-    writeHistory(history, dir.resolve("history.csv"));
+    history.writeCsv(dir.resolve("history.csv"), "update");
     Evaluation.Result head = result.view(method.headlineView());
     log.info(String.format(Locale.ROOT,
         "[%d/%d] %s: %d updates in %.0f s (%.3f s/update); %s policy: ghost rate (ghost unseen) %.3f, diamond rate %.3f, return %.3f",
         index, total, id, config.updates(), trainSeconds, trainer.secondsPerUpdate(), head.view(),
         head.ghostRateGhostUnseen(), head.diamondRateGhostUnseen(), head.meanReturn()));
     return result;
-  }
-
-  private static void writeHistory(History history, Path file) throws IOException {
-    List<History.Row> rows = history.rows();
-    List<String> columns = new ArrayList<>();
-    columns.add("update");
-    for (History.Row r : rows) {
-      for (String k : r.metrics().keySet()) {
-        if (!columns.contains(k)) columns.add(k);
-      }
-    }
-    CsvTable table = CsvTable.withColumns(columns);
-    for (History.Row r : rows) {
-      Object[] values = new Object[columns.size()];
-      values[0] = r.step();
-      for (int i = 1; i < columns.size(); i++) {
-        values[i] = r.metrics().getOrDefault(columns.get(i), Double.NaN);
-      }
-      table.addRow(values);
-    }
-    table.write(file);
   }
 
   Summary summarise(List<RunResult> results, double wall) {

@@ -9,6 +9,7 @@ import gradroute.report.Plots;
 import gradroute.report.RunDirectory;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;
+import gradroute.train.Timing;
 import gradroute.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,12 +105,14 @@ public final class MnistRun {
     String name = (config.routing() ? "routed" : "control") + "-seed" + seed;
     TrainingLoop loop = new TrainingLoop("mnist " + name, training.totalSteps(), training.stepsPerEpoch(),
         new Checkpoint(dir.root().resolve("checkpoints"), name), (long) config.checkpointEvery() * training.stepsPerEpoch());
+    Timing timing = new Timing();
+    loop.with(timing);
     long start = System.nanoTime();
     History history = loop.run(training, resume);
     double seconds = (System.nanoTime() - start) / 1e9;
     SplitEvaluation.Result eval = SplitEvaluation.evaluate(model, testImages, testLabels, median);
     log.info("{}: R_A {} R_B {} S {}", name, fmt(eval.rA()), fmt(eval.rB()), fmt(eval.s()));
-    return new Result(new Trained(seed, config.routing(), eval, seconds, training.totalSteps() / Math.max(seconds, 1e-9),
+    return new Result(new Trained(seed, config.routing(), eval, seconds, timing.stepsPerSecond(),
         training.totalSteps()), history, model);
   }
 

@@ -74,6 +74,12 @@ final class SplitTraining implements Trainable {
     return model;
   }
 
+  /** Every metric is a term of the loss (reconstructions, certificates, correlation). */
+  @Override
+  public boolean isLossTerm(String name) {
+    return true;
+  }
+
   @Override
   public Map<String, Double> step(long step) {
     long epoch = step / stepsPerEpoch;

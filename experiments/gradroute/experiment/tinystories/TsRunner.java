@@ -228,7 +228,7 @@ public final class TsRunner {
     Losses trained = losses(model);
     Map<String, String> gens = new LinkedHashMap<>();
     generate(model, "trained", gens);
-    Attack a = attack(model, seed);
+    Attack a = attack(key, model, seed);
     if (method.equals("base")) {
       baseLosses.put(seed, trained);
       baseModels.put(seed, model);
@@ -294,9 +294,9 @@ public final class TsRunner {
         }
       }
     };
-    EraPipeline.Result era = EraPipeline.run(Gpt.create(original, device, seed), spec, batches, weights, coherence(), stages);
+    EraPipeline.Result era = EraPipeline.run(key, Gpt.create(original, device, seed), spec, batches, weights, coherence(), stages);
     try (Gpt ablated = era.model()) {
-      Attack a = routing ? attack(ablated, seed) : Attack.NONE;
+      Attack a = routing ? attack(key, ablated, seed) : Attack.NONE;
       Losses trained = stageLosses.get(EraPipeline.Stage.TRAINED);
       Losses coherent = stageLosses.get(EraPipeline.Stage.COHERENT);
       return new MethodResult(seed, method, pKey, s.steps, era.trainSeconds(), trained,
@@ -325,17 +325,15 @@ public final class TsRunner {
     Rmu.Spec spec = new Rmu.Spec(layer, trainLayers, coeff, s.rmuAlpha, s.rmuSteps, AdamWConfig.of(s.rmuLr, 0.9, 0.999, 0.01));
     log.info("{}: {} (mean residual norm entering block {}: {})", key, spec, layer, f4(norm));
     long t0 = System.nanoTime();
-    Map<String, double[]> h = Rmu.run(model, step -> batchOf(cycle(forget, (int) step, b)), step -> batchOf(cycle(retain, (int) step, b)),
+    History h = Rmu.run(key, model, step -> batchOf(cycle(forget, (int) step, b)), step -> batchOf(cycle(retain, (int) step, b)),
         spec, seed);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    CsvTable t = CsvTable.withColumns("step", "loss", "forget_loss", "retain_loss");
-    for (int i = 0; i < s.rmuSteps; i++) t.addRow(i, h.get("loss")[i], h.get("forget_loss")[i], h.get("retain_loss")[i]);
-    t.write(run.path("training/" + key + ".csv"));
+    h.writeCsv(run.path("training/" + key + ".csv"), "step", "loss", "forget_loss", "retain_loss");
     model.save(run.path("models/" + key + ".pt"));
     Losses fin = losses(model);
     Map<String, String> gens = new LinkedHashMap<>();
     generate(model, "after RMU", gens);
-    Attack a = attack(model, seed);
+    Attack a = attack(key, model, seed);
     model.close();
     return new MethodResult(seed, "rmu", p, s.rmuSteps, trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
         null, a.steps, a.forget, a.min, a.seconds, gens, 0);
@@ -416,7 +414,7 @@ public final class TsRunner {
   }
 
   /** Retraining attacks averaged over repetitions, each with its own split of F_val. */
-  private Attack attack(Gpt model, long seed) {
+  private Attack attack(String key, Gpt model, long seed) {
     long t0 = System.nanoTime();
     RetrainingAttack.Spec spec = new RetrainingAttack.Spec(s.attackSteps, s.attackEvalEvery,
         AdamWConfig.of(s.attackLr, s.beta1, s.beta2, 0.01), 0);
@@ -427,7 +425,7 @@ public final class TsRunner {
       Collections.shuffle(pool, new Random(seed * 7919 + rep));
       TokenBatch attack = new TokenBatch(pool.subList(0, s.attackStories), s.nCtx + 1, data.bos);
       LmEval test = new LmEval(pool.subList(s.attackStories, pool.size()), s.evalBatch, s.nCtx + 1, data.bos);
-      RetrainingAttack.Curve c = RetrainingAttack.run(model, attack, test::loss, spec);
+      RetrainingAttack.Curve c = RetrainingAttack.run(key + " attack " + rep, model, attack, test::loss, spec);
       if (sum == null) {
         sum = new double[c.forgetLoss().length];
         steps = c.steps();
@@ -459,12 +457,7 @@ public final class TsRunner {
   }
 
   private void writeHistory(String key, History h) throws IOException {
-    CsvTable t = CsvTable.withColumns("step", "loss", "ce", "l1", "lr");
-    for (History.Row r : h.rows()) {
-      Map<String, Double> m = r.metrics();
-      t.addRow(r.step(), m.get("loss"), m.get("ce"), m.get("l1"), m.get("lr"));
-    }
-    t.write(run.path("training/" + key + ".csv"));
+    h.writeCsv(run.path("training/" + key + ".csv"), "step", "loss", "ce", "l1", "lr");
   }
 
   static String f4(double v) {

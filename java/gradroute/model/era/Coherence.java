@@ -2,12 +2,15 @@ package gradroute.model.era;
 
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
-import gradroute.model.LmLoss;
+import gradroute.model.LmSteps;
 import gradroute.model.TokenBatch;
+import gradroute.train.Evaluate;
+import gradroute.train.History;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.KeepBest;
+import gradroute.train.TrainingLoop;
 import java.util.function.ToDoubleFunction;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The "coherence" fine-tune after ablation (spec §3.4): a few AdamW steps on one fixed batch of
@@ -20,32 +23,31 @@ public final class Coherence {
 
   private Coherence() {}
 
-  /** Fine-tunes {@code model} in place and leaves it at the best step's weights. */
-  public static Result tune(Gpt model, TokenBatch batch, ToDoubleFunction<Gpt> selectionLoss, int maxSteps, AdamWConfig opt) {
+  /** Fine-tunes {@code model} in place and leaves it at the best step's weights; {@code name} names the run in errors. */
+  public static Result tune(String name, Gpt model, TokenBatch batch, ToDoubleFunction<Gpt> selectionLoss, int maxSteps,
+      AdamWConfig opt) {
     if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0, got " + maxSteps);
-    double[] losses = new double[maxSteps + 1];
-    losses[0] = selectionLoss.applyAsDouble(model);
-    int best = 0;
-    if (maxSteps == 0) return new Result(0, losses[0], losses);
+    double initial = selectionLoss.applyAsDouble(model);
+    if (maxSteps == 0) return new Result(0, initial, new double[] {initial});
     try (Gpt bestWeights = model.copy()) {
       AdamW optimizer = opt.create(model.parameterVector());
-      for (int s = 1; s <= maxSteps; s++) {
-        try (PointerScope scope = new PointerScope()) {
-          Tensor loss = LmLoss.mean(model, batch);
-          loss.backward();
-          optimizer.step();
-          optimizer.zero_grad();
-        }
-        losses[s] = selectionLoss.applyAsDouble(model);
-        if (losses[s] < losses[best]) {
-          best = s;
-          bestWeights.copyWeightsFrom(model);
-        }
-      }
-      model.copyWeightsFrom(bestWeights);
-      model.zeroGrad();
+      KeepBest best = new KeepBest(SELECTION, initial, () -> bestWeights.copyWeightsFrom(model), () -> {
+        model.copyWeightsFrom(bestWeights);
+        model.zeroGrad();
+      });
+      History h = TrainingLoop.bare(name, maxSteps)
+          .with(new Evaluate(SELECTION, 1, () -> selectionLoss.applyAsDouble(model)))
+          .with(new HistoryRecorder(1))
+          .with(best)
+          .run(new LmSteps(model, batch, optimizer), false);
       optimizer.deallocate();
+      double[] losses = new double[maxSteps + 1];
+      losses[0] = initial;
+      double[] after = h.series(SELECTION)[1];
+      System.arraycopy(after, 0, losses, 1, after.length);
+      return new Result((int) best.bestStep() + 1, best.best(), losses);
     }
-    return new Result(best, losses[best], losses);
   }
+
+  private static final String SELECTION = "selection_loss";
 }

@@ -22,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  * stage ({@link Stages#after}: evaluate, sample, save).
  *
  * <pre>{@code
- * EraPipeline.Result r = EraPipeline.run(Gpt.create(config, device, seed), spec, batches, weights, coherence, stages);
+ * EraPipeline.Result r = EraPipeline.run("era-s0", Gpt.create(config, device, seed), spec, batches, weights, coherence, stages);
  * ... r.model() is the ablated, tuned model; close it when done
  * }</pre>
  */
@@ -75,9 +75,10 @@ public final class EraPipeline {
    * Runs the pipeline from {@code original}, which it closes once expanded (its config still marks
    * the original units); pass a copy to keep it.
    *
+   * @param name names the run in errors (a diverged coherence fine-tune)
    * @param tokenWeights the soft per-token routing weights of routed stories (null for the control)
    */
-  public static Result run(Gpt original, Spec spec, LmTrainer.BatchSource batches, SoftTokenRule tokenWeights,
+  public static Result run(String name, Gpt original, Spec spec, LmTrainer.BatchSource batches, SoftTokenRule tokenWeights,
       CoherenceSpec coherence, Stages stages) throws IOException {
     GptConfig originalConfig = original.config();
     Gpt ablated;
@@ -99,7 +100,7 @@ public final class EraPipeline {
     }
     try {
       stages.after(Stage.ABLATED, ablated);
-      Coherence.Result tuned = Coherence.tune(ablated, coherence.batch(), coherence.selectionLoss(), coherence.steps(),
+      Coherence.Result tuned = Coherence.tune(name + " coherence", ablated, coherence.batch(), coherence.selectionLoss(), coherence.steps(),
           coherence.optimizer());
       stages.after(Stage.COHERENT, ablated);
       return new Result(ablated, history, tuned, trainSeconds);

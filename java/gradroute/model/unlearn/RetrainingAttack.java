@@ -2,14 +2,14 @@ package gradroute.model.unlearn;
 
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
-import gradroute.model.LmLoss;
+import gradroute.model.LmSteps;
 import gradroute.model.TokenBatch;
-import java.util.ArrayList;
-import java.util.List;
+import gradroute.train.EarlyStopping;
+import gradroute.train.Evaluate;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.TrainingLoop;
 import java.util.function.ToDoubleFunction;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The retraining attack (spec §5): fine-tune a copy of an unlearned model on a few forget stories
@@ -39,31 +39,27 @@ public final class RetrainingAttack {
 
   private RetrainingAttack() {}
 
-  public static Curve run(Gpt unlearned, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
-    List<Integer> at = new ArrayList<>();
-    List<Double> loss = new ArrayList<>();
+  /** Attacks a copy of {@code unlearned}; {@code name} names the run in errors. */
+  public static Curve run(String name, Gpt unlearned, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
     try (Gpt model = unlearned.copy()) {
-      at.add(0);
-      loss.add(forgetLoss.applyAsDouble(model));
+      double before = forgetLoss.applyAsDouble(model);
       AdamW optimizer = spec.optimizer().create(model.parameterVector());
-      int increases = 0;
-      for (int s = 1; s <= spec.steps(); s++) {
-        try (PointerScope scope = new PointerScope()) {
-          Tensor l = LmLoss.mean(model, attack);
-          l.backward();
-          optimizer.step();
-          optimizer.zero_grad();
-        }
-        if (s % spec.evalEvery() == 0 || s == spec.steps()) {
-          double f = forgetLoss.applyAsDouble(model);
-          increases = f > loss.get(loss.size() - 1) ? increases + 1 : 0;
-          at.add(s);
-          loss.add(f);
-          if (spec.stopAfterIncreases() > 0 && increases >= spec.stopAfterIncreases()) break;
-        }
-      }
+      TrainingLoop loop = TrainingLoop.bare(name, spec.steps())
+          .with(new Evaluate(FORGET, spec.evalEvery(), () -> forgetLoss.applyAsDouble(model)))
+          .with(new HistoryRecorder(1));
+      if (spec.stopAfterIncreases() > 0) loop.with(new EarlyStopping(FORGET, spec.stopAfterIncreases(), before));
+      double[][] curve = loop.run(new LmSteps(model, attack, optimizer), false).series(FORGET);
       optimizer.deallocate();
+      int[] at = new int[curve[0].length + 1];
+      double[] loss = new double[at.length];
+      loss[0] = before;
+      for (int i = 0; i < curve[0].length; i++) {
+        at[i + 1] = (int) curve[0][i] + 1;
+        loss[i + 1] = curve[1][i];
+      }
+      return new Curve(at, loss);
     }
-    return new Curve(at.stream().mapToInt(Integer::intValue).toArray(), loss.stream().mapToDouble(Double::doubleValue).toArray());
   }
+
+  private static final String FORGET = "forget_loss";
 }

@@ -3,6 +3,11 @@ package gradroute.model.unlearn;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
 import gradroute.model.TokenBatch;
+import gradroute.train.History;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.ProgressListener;
+import gradroute.train.Trainable;
+import gradroute.train.TrainingLoop;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,11 +53,13 @@ public final class Rmu {
   private Rmu() {}
 
   /**
-   * Unlearns in place. {@code forget} and {@code retain} give the batches of each step.
+   * Unlearns in place on the one training loop ({@code name} names the run in errors).
+   * {@code forget} and {@code retain} give the batches of each step.
    *
    * @return per-step metrics: forget_loss, retain_loss, loss
+   * @throws gradroute.train.TrainingDivergedException when a loss term is NaN or infinite
    */
-  public static Map<String, double[]> run(Gpt model, LongFunction<TokenBatch> forget, LongFunction<TokenBatch> retain,
+  public static History run(String name, Gpt model, LongFunction<TokenBatch> forget, LongFunction<TokenBatch> retain,
       Spec spec, long seed) {
     int layers = model.config().nLayers();
     if (spec.layer() < 1 || spec.layer() > layers) {
@@ -63,55 +70,61 @@ public final class Rmu {
         throw new IllegalArgumentException("RMU train layer " + l + " must be below the steered layer " + spec.layer());
       }
     }
-    int d = model.config().dModel();
     java.util.Set<String> trained = new java.util.HashSet<>();
     for (int l : spec.trainLayers()) trained.add("blocks." + l + ".mlp.W_out");
-    double[] fl = new double[spec.steps()], rl = new double[spec.steps()], tl = new double[spec.steps()];
-    SplittableRandom rng = new SplittableRandom(seed);
     try (Gpt frozen = model.copy()) {
       AdamW optimizer = spec.optimizer().create(model.parameterVector(trained::contains));
-      for (int s = 0; s < spec.steps(); s++) {
-        try (PointerScope scope = new PointerScope()) {
-          float[] u = new float[d];
-          double norm = 0;
-          for (int i = 0; i < d; i++) {
-            u[i] = (float) rng.nextDouble();
-            norm += u[i] * u[i];
-          }
-          for (int i = 0; i < d; i++) u[i] *= (float) (spec.steeringCoeff() / Math.sqrt(norm));
-          Tensor control = Tensor.create(u, 1, 1, d);
-          if (!model.device().is_cpu()) control = control.to(model.device(), torch.ScalarType.Float);
-
-          TokenBatch f = forget.apply(s);
-          Tensor mf = f.inputMask(model.device()).unsqueeze(2);
-          Tensor af = model.residualBefore(f.inputs(model.device()), spec.layer());
-          Tensor forgetLoss = torch.mse_loss(af.mul(mf), control.mul(mf));
-
-          TokenBatch r = retain.apply(s);
-          Tensor mr = r.inputMask(model.device()).unsqueeze(2);
-          Tensor ar = model.residualBefore(r.inputs(model.device()), spec.layer());
-          Tensor target;
-          try (NoGradGuard g = new NoGradGuard()) {
-            target = frozen.residualBefore(r.inputs(model.device()), spec.layer()).mul(mr);
-          }
-          Tensor retainLoss = torch.mse_loss(ar.mul(mr), target);
-          Tensor loss = forgetLoss.add(retainLoss.mul(new Scalar(spec.alpha())));
-          loss.backward();
-          optimizer.step();
-          optimizer.zero_grad();
-          model.zeroGrad();
-          fl[s] = forgetLoss.item_double();
-          rl[s] = retainLoss.item_double();
-          tl[s] = loss.item_double();
-        }
+      try {
+        return TrainingLoop.bare(name, spec.steps())
+            .with(new HistoryRecorder(1))
+            .with(new ProgressListener())
+            .run(new RmuStep(model, frozen, optimizer, forget, retain, spec, new SplittableRandom(seed)), false);
+      } finally {
+        optimizer.deallocate();
       }
-      optimizer.deallocate();
     }
-    Map<String, double[]> out = new LinkedHashMap<>();
-    out.put("forget_loss", fl);
-    out.put("retain_loss", rl);
-    out.put("loss", tl);
-    return out;
+  }
+
+  /** One RMU step per loop step; the steering direction is drawn afresh from {@code rng} each step. */
+  private record RmuStep(Gpt model, Gpt frozen, AdamW optimizer, LongFunction<TokenBatch> forget, LongFunction<TokenBatch> retain,
+      Spec spec, SplittableRandom rng) implements Trainable {
+    @Override
+    public Map<String, Double> step(long s) {
+      int d = model.config().dModel();
+      float[] u = new float[d];
+      double norm = 0;
+      for (int i = 0; i < d; i++) {
+        u[i] = (float) rng.nextDouble();
+        norm += u[i] * u[i];
+      }
+      for (int i = 0; i < d; i++) u[i] *= (float) (spec.steeringCoeff() / Math.sqrt(norm));
+      Tensor control = Tensor.create(u, 1, 1, d);
+      if (!model.device().is_cpu()) control = control.to(model.device(), torch.ScalarType.Float);
+
+      TokenBatch f = forget.apply(s);
+      Tensor mf = f.inputMask(model.device()).unsqueeze(2);
+      Tensor af = model.residualBefore(f.inputs(model.device()), spec.layer());
+      Tensor forgetLoss = torch.mse_loss(af.mul(mf), control.mul(mf));
+
+      TokenBatch r = retain.apply(s);
+      Tensor mr = r.inputMask(model.device()).unsqueeze(2);
+      Tensor ar = model.residualBefore(r.inputs(model.device()), spec.layer());
+      Tensor target;
+      try (NoGradGuard g = new NoGradGuard()) {
+        target = frozen.residualBefore(r.inputs(model.device()), spec.layer()).mul(mr);
+      }
+      Tensor retainLoss = torch.mse_loss(ar.mul(mr), target);
+      Tensor loss = forgetLoss.add(retainLoss.mul(new Scalar(spec.alpha())));
+      loss.backward();
+      optimizer.step();
+      optimizer.zero_grad();
+      model.zeroGrad();
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("forget_loss", forgetLoss.item_double());
+      m.put("retain_loss", retainLoss.item_double());
+      m.put("loss", loss.item_double());
+      return m;
+    }
   }
 
   /** Mean L2 norm of the residual stream entering {@code layer} at real input positions (to scale the steering coefficient). */

@@ -7,9 +7,7 @@ import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -102,17 +100,9 @@ public final class GridRenderer {
   }
 
   private static void writePngAtomically(BufferedImage image, Path file) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      if (!ImageIO.write(image, "png", temp.toFile())) {
-        throw new IOException("no PNG writer available");
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    gradroute.report.AtomicFiles.writeFile(file, temp -> {
+      if (!ImageIO.write(image, "png", temp.toFile())) throw new IOException("no PNG writer available");
+    });
   }
+
 }

@@ -96,6 +96,12 @@ public final class ReinforceTrainer implements Trainable {
     return value;
   }
 
+  /** The loss and its terms (policy, value, gate, entropy) are checked for divergence; the rates may be NaN. */
+  @Override
+  public boolean isLossTerm(String name) {
+    return name.equals("loss") || name.endsWith("_loss") || name.equals("entropy");
+  }
+
   @Override
   public Map<String, Double> step(long step) {
     long start = System.nanoTime();

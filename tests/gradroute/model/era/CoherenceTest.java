@@ -30,7 +30,7 @@ class CoherenceTest {
       double[] fake = {5, 4, 3, 4, 5};
       List<Tensor> outputs = new ArrayList<>();
       int[] calls = {0};
-      Coherence.Result r = Coherence.tune(m, batch, model -> {
+      Coherence.Result r = Coherence.tune("coherence", m, batch, model -> {
         outputs.add(model.forward(probe).detach().clone());
         return fake[calls[0]++];
       }, 4, AdamWConfig.of(1e-2, 0.9, 0.95, 0.1));
@@ -49,7 +49,7 @@ class CoherenceTest {
       Tensor probe = TinyModels.tokens(1, 1, 6, 23);
       Tensor before = m.forward(probe).detach().clone();
       int[] calls = {0};
-      Coherence.Result r = Coherence.tune(m, batch, model -> calls[0]++, 3, AdamWConfig.of(1e-2, 0.9, 0.95, 0.1));
+      Coherence.Result r = Coherence.tune("coherence", m, batch, model -> calls[0]++, 3, AdamWConfig.of(1e-2, 0.9, 0.95, 0.1));
       assertEquals(0, r.bestStep());
       assertTrue(torch.equal(before, m.forward(probe)));
     }

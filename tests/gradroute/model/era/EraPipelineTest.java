@@ -58,7 +58,7 @@ class EraPipelineTest {
     List<EraPipeline.Stage> seen = new ArrayList<>();
     List<long[]> shapes = new ArrayList<>();
     Tensor probe = TinyModels.tokens(1, 1, 6, c.vocab());
-    EraPipeline.Result r = EraPipeline.run(Gpt.create(c, 5), spec,
+    EraPipeline.Result r = EraPipeline.run("era", Gpt.create(c, 5), spec,
         step -> new LmTrainer.Batch(batch(step), new boolean[] {true, false, true, false}), null, coherence,
         new EraPipeline.Stages() {
           @Override

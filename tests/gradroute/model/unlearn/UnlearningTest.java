@@ -37,7 +37,7 @@ class UnlearningTest {
       LmEval test = new LmEval(FORGET, 8, 13, 0);
       Tensor probe = TinyModels.tokens(2, 1, 5, 23);
       Tensor before = m.forward(probe);
-      RetrainingAttack.Curve c = RetrainingAttack.run(m, attack, test::loss,
+      RetrainingAttack.Curve c = RetrainingAttack.run("attack", m, attack, test::loss,
           new RetrainingAttack.Spec(7, 2, AdamWConfig.of(1e-2, 0.9, 0.95, 0.01), 0));
       assertArrayEquals(new int[] {0, 2, 4, 6, 7}, c.steps());
       assertTrue(c.forgetLoss()[4] < c.forgetLoss()[0]);
@@ -51,14 +51,14 @@ class UnlearningTest {
     GptConfig c = GptConfig.of(3, 16, 2, 8, 32, 23, 12, false);
     try (Gpt m = Gpt.create(c, 1); Gpt start = m.copy()) {
       Rmu.Spec spec = new Rmu.Spec(2, new int[] {0, 1}, 20, 1, 30, AdamWConfig.of(1e-2, 0.9, 0.999, 0.0));
-      Map<String, double[]> h = Rmu.run(m, s -> new TokenBatch(FORGET, 13, 0), s -> new TokenBatch(RETAIN, 13, 0), spec, 4);
-      double[] f = h.get("forget_loss");
+      gradroute.train.History h = Rmu.run("rmu", m, s -> new TokenBatch(FORGET, 13, 0), s -> new TokenBatch(RETAIN, 13, 0), spec, 4);
+      double[] f = h.series("forget_loss")[1];
       assertTrue(f[f.length - 1] < f[0], "forget MSE falls: " + f[0] + " -> " + f[f.length - 1]);
       for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
         boolean trained = e.getKey().equals("blocks.0.mlp.W_out") || e.getKey().equals("blocks.1.mlp.W_out");
         assertEquals(!trained, torch.equal(e.getValue(), start.parameter(e.getKey())), e.getKey());
       }
-      assertThrows(IllegalArgumentException.class, () -> Rmu.run(m, s -> null, s -> null,
+      assertThrows(IllegalArgumentException.class, () -> Rmu.run("rmu", m, s -> null, s -> null,
           new Rmu.Spec(2, new int[] {2}, 20, 1, 1, AdamWConfig.of(1e-2, 0.9, 0.999, 0.0)), 1));
     }
   }
@@ -72,5 +72,17 @@ class UnlearningTest {
     assertEquals(5.5e-4, s.at(60), 1e-12);
     assertEquals(1e-4, s.at(110), 1e-12);
     assertFalse(s.at(50) < s.at(70));
+  }
+
+  @Test
+  void rmuWithAHugeLearningRateStopsWithAnErrorNamingRunStepAndLossTerms() {
+    GptConfig c = GptConfig.of(3, 16, 2, 8, 32, 23, 12, false);
+    try (Gpt m = Gpt.create(c, 1)) {
+      Rmu.Spec spec = new Rmu.Spec(2, new int[] {0, 1}, 20, 1, 30, AdamWConfig.of(1e9, 0.9, 0.999, 0.01));
+      var e = assertThrows(gradroute.train.TrainingDivergedException.class,
+          () -> Rmu.run("s0-rmu", m, s -> new TokenBatch(FORGET, 13, 0), s -> new TokenBatch(RETAIN, 13, 0), spec, 4));
+      assertTrue(e.getMessage().contains("s0-rmu") && e.getMessage().contains("forget_loss=") && e.getMessage().contains("retain_loss="),
+          e.getMessage());
+    }
   }
 }

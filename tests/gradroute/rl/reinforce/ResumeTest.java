@@ -80,4 +80,13 @@ class ResumeTest {
     ReinforceTrainer b = new ReinforceTrainer(other, null);
     assertFalse(torch.equal(a.policy().parameters().get()[0], b.policy().parameters().get()[0]));
   }
+
+  @Test
+  void aDivergingAgentStopsWithAnErrorNamingRunStepAndLossTerms() {
+    AgentConfig exploding = new AgentConfig(Method.ROUTING.recipe(), 0.3, 8, 8, 4, 1e30, 42, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(gradroute.train.TrainingDivergedException.class,
+        () -> new TrainingLoop("routed-lr1e30", 4, 1, null, 2).run(new ReinforceTrainer(exploding, null), false));
+    assertTrue(e.getMessage().contains("routed-lr1e30") && e.getMessage().contains("step ") && e.getMessage().contains("pg_loss=")
+        && e.getMessage().contains("value_loss="), e.getMessage());
+  }
 }
