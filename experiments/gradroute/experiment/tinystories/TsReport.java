@@ -188,6 +188,7 @@ public final class TsReport {
       Plots.lineChart("Retraining attack: " + s.attackStories + " forget stories, lr " + s.attackLr, "attack step",
           "forget validation loss", attack, run.path("plots/retraining_attack.png"));
     }
+    oversightPlot(run, results);
     // forget / retain loss per stage for ERA and control
     List<String> cats = new ArrayList<>();
     Map<String, double[]> bars = new LinkedHashMap<>();
@@ -205,6 +206,37 @@ public final class TsReport {
     }
     if (!cats.isEmpty()) {
       Plots.groupedBarChart("Unlearning per method (mean over seeds)", "method", "nats", cats, bars, run.path("plots/unlearning.png"));
+    }
+  }
+
+  /**
+   * The paper's partial-oversight figure: per method, the minimum forget loss after the retraining
+   * attack against the labelled share p, and the retain loss beside it (mean ± sd over seeds).
+   */
+  private static void oversightPlot(RunDirectory run, List<MethodResult> results) throws IOException {
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    for (String method : List.of("era", "filter", "rmu")) {
+      List<Double> ps = pValues(results, method).stream().filter(Objects::nonNull).sorted().toList();
+      if (ps.isEmpty()) continue;
+      double[][] forget = new double[3][ps.size()], retain = new double[3][ps.size()];
+      for (int i = 0; i < ps.size(); i++) {
+        double p = ps.get(i);
+        List<MethodResult> g = results.stream().filter(r -> r.method().equals(method) && Objects.equals(r.p(), p)).toList();
+        Stat f = Stat.of(g.stream().map(MethodResult::attackMin).toList());
+        Stat r = Stat.of(g.stream().map(x -> x.fin().retain()).toList());
+        forget[0][i] = retain[0][i] = p;
+        forget[1][i] = f.mean();
+        forget[2][i] = f.sd();
+        retain[1][i] = r.mean();
+        retain[2][i] = r.sd();
+      }
+      series.put(method + ": min forget loss after attack", forget);
+      series.put(method + ": retain loss", retain);
+    }
+    boolean sweep = results.stream().filter(r -> r.p() != null).map(MethodResult::p).distinct().count() >= 2;
+    if (!series.isEmpty() && sweep) {
+      Plots.lineChart("Partial oversight: forget loss after the retraining attack, and retain loss", "labelled share p of forget stories",
+          "validation loss (nats/token)", series, Plots.LineOptions.DEFAULT.withErrorBars(), run.path("plots/partial_oversight.png"));
     }
   }
 

@@ -206,7 +206,7 @@ public final class TsRunner {
     return new TokenBatch(seqs, s.nCtx + 1, data.bos);
   }
 
-  /** Base (all stories) or data filtering (labelled forget stories dropped); same LR horizon. */
+  /** Base (all stories) or data filtering (labelled forget stories dropped); both train ERA's steps on the full LR schedule. */
   private MethodResult trainPlain(long seed, String method, Double p, int[] order, int[] labels) throws IOException {
     List<Integer> kept = new ArrayList<>();
     for (int i : order) if (labels[i] != ForgetLabels.FORGET) kept.add(i);
