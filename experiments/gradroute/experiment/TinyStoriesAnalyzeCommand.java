@@ -1,7 +1,7 @@
 package gradroute.experiment;
 
 import gradroute.cli.DeviceOption;
-import gradroute.experiment.tinystories.TsAnalysis;
+import gradroute.experiment.tinystories.TinyStoriesAnalysis;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class TinyStoriesAnalyzeCommand implements Callable<Integer> {
     if ((runDir == null) == (runName == null)) throw new IllegalArgumentException("give either --run NAME or --run-dir DIR");
     Path dir = runDir != null ? runDir : out.resolve("tinystories").resolve(runName);
     TorchRuntime.init();
-    var result = TsAnalysis.run(dir, models == null ? new ArrayList<>() : List.copyOf(models), device.device());
+    var result = TinyStoriesAnalysis.run(dir, models == null ? new ArrayList<>() : List.copyOf(models), device.device());
     System.out.println(java.nio.file.Files.readString(dir.resolve("analysis/analysis.md")));
     System.out.printf("%d models analysed; results in %s%n", result.size(), dir.resolve("analysis"));
     return 0;

@@ -140,7 +140,7 @@ public final class TinyStoriesConfig implements Validated {
     require(!seeds.isEmpty(), "at least one seed");
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
     require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
-    TsRunner.methodSet(methods);
+    TinyStoriesRun.methodSet(methods);
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
   }
 

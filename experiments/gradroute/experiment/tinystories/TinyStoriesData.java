@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Sequences are BOS + story tokens, truncated to {@code nCtx + 1}. The corpus is the same for
  * every run seed.
  */
-public final class TsData {
-  private static final Logger log = LoggerFactory.getLogger(TsData.class);
+public final class TinyStoriesData {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesData.class);
 
   public final BpeTokenizer tokenizer;
   public final long bos;
@@ -34,7 +34,7 @@ public final class TsData {
   public final List<long[]> valForget;
   public final String description;
 
-  private TsData(BpeTokenizer tokenizer, List<long[]> train, boolean[] trainForget, int streamSize, List<long[]> valRetain,
+  private TinyStoriesData(BpeTokenizer tokenizer, List<long[]> train, boolean[] trainForget, int streamSize, List<long[]> valRetain,
       List<long[]> valForget, String description) {
     this.tokenizer = tokenizer;
     this.bos = tokenizer.eosId();
@@ -56,7 +56,7 @@ public final class TsData {
    *
    * @param tokenizerDir where the tokenizer is cached: loaded when present, else trained and saved
    */
-  public static TsData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
+  public static TinyStoriesData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
     s.validate();
     ForgetLabels rule;
     List<String> trainText;
@@ -126,7 +126,7 @@ public final class TsData {
     }
     List<long[]> valRetain = new ArrayList<>(), valForget = new ArrayList<>();
     for (String text : validation) (rule.isForget(text) ? valForget : valRetain).add(encode(tokenizer, text, s.nCtx));
-    return new TsData(tokenizer, train, trainForget, s.streamStories(), valRetain, valForget, description);
+    return new TinyStoriesData(tokenizer, train, trainForget, s.streamStories(), valRetain, valForget, description);
   }
 
   /** BOS + the story's tokens, at most {@code nCtx + 1} in all. */

@@ -1,6 +1,6 @@
 package gradroute.experiment.tinystories;
 
-import gradroute.experiment.tinystories.TsRunner.MethodResult;
+import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.CsvTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  * The done-when criteria of the TinyStories demo (issue 12) and the corpus' precondition, each
  * measured per seed and as the mean over seeds; {@code holds} compares the mean with the threshold.
  */
-public final class TsCriteria {
+public final class TinyStoriesCriteria {
   /**
    * One criterion: what is measured, its mean and per-seed values, and the comparison with the
    * threshold ({@code <=}, {@code >=} or {@code >}); {@code holds} is null when the methods it
@@ -24,7 +24,7 @@ public final class TsCriteria {
   public record Criterion(String name, String quantity, Double mean, Map<String, Double> perSeed, String comparison,
       Double threshold, Boolean holds) {}
 
-  private TsCriteria() {}
+  private TinyStoriesCriteria() {}
 
   /** Control's ablation may move F and R this much at most; and the filter precondition's bounds. */
   static final double CONTROL_BOUND = 0.02, ERA_RATIO = 3, FILTER_HALF_BOUND = 0.05, FILTER_FULL_MIN = 0.2;

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * after training, ablation and coherence tuning, runs retraining attacks and generates text.
  * Every finished method is stored under {@code stages/} so that {@code --resume} skips it.
  */
-public final class TsRunner {
-  private static final Logger log = LoggerFactory.getLogger(TsRunner.class);
+public final class TinyStoriesRun {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesRun.class);
   static final List<String> METHODS = List.of("base", "era", "filter", "rmu", "control");
   static final String[] PROBE_WORDS = {"tree", "trees", "forest", "owl", "squirrel", "acorns", "moss", "leaves", "shadows",
       "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
@@ -81,11 +81,11 @@ public final class TsRunner {
   private final Device device;
   private final boolean resume;
   private final Set<String> methods;
-  private TsData data;
+  private TinyStoriesData data;
   private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
   private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
 
-  public TsRunner(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
+  public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
     this.s = settings;
     this.run = run;
     this.device = device;
@@ -107,7 +107,7 @@ public final class TsRunner {
 
   public List<MethodResult> run() throws IOException {
     long t0 = System.nanoTime();
-    data = TsData.load(s, run.path("tokenizer"));
+    data = TinyStoriesData.load(s, run.path("tokenizer"));
     log.info("{}; {} training stories, validation {} retain / {} forget, vocabulary {}", data.description, data.streamSize,
         data.valRetain.size(), data.valForget.size(), data.tokenizer.vocabSize());
     log.info("data ready in {} s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
@@ -117,7 +117,7 @@ public final class TsRunner {
     return results;
   }
 
-  public TsData data() {
+  public TinyStoriesData data() {
     return data;
   }
 
@@ -373,7 +373,7 @@ public final class TsRunner {
       CsvTable t = CsvTable.withColumns("word", "token", "ratio", "weight", "original_dims_gate");
       for (String word : PROBE_WORDS) {
         try {
-          int id = TsData.singleToken(data.tokenizer, word);
+          int id = TinyStoriesData.singleToken(data.tokenizer, word);
           t.addRow(word, id, w.ratio(id), (double) w.weight(id), (double) w.originalDimsGate(id, (float) s.alphaOriginal));
         } catch (IllegalArgumentException e) {
           log.debug("token weight table: {}", e.getMessage());
@@ -402,10 +402,10 @@ public final class TsRunner {
         AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
   }
 
-  private TsEvaluation evaluation;
+  private TinyStoriesEvaluation evaluation;
 
   Losses losses(Gpt model) {
-    if (evaluation == null) evaluation = new TsEvaluation(s, data);
+    if (evaluation == null) evaluation = new TinyStoriesEvaluation(s, data);
     return evaluation.losses(model);
   }
 

@@ -2,7 +2,7 @@ package gradroute.experiment.tinystories;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import gradroute.experiment.tinystories.TsRunner.Losses;
+import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * forest-topic-token loss with each removed. Writes {@code analysis/<model>.csv},
  * {@code analysis/analysis.md} and {@code plots/analysis_<model>.png} into the run folder.
  */
-public final class TsAnalysis {
-  private static final Logger log = LoggerFactory.getLogger(TsAnalysis.class);
+public final class TinyStoriesAnalysis {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesAnalysis.class);
 
   /** One row: a component removed (or "none"), the three losses and their rise over the intact model. */
   public record Row(String component, Losses losses, double dForget, double dRetain, double dTopic) {
@@ -42,7 +42,7 @@ public final class TsAnalysis {
     }
   }
 
-  private TsAnalysis() {}
+  private TinyStoriesAnalysis() {}
 
   /**
    * Analyses the models of a run folder.
@@ -59,8 +59,8 @@ public final class TsAnalysis {
     TinyStoriesConfig s = recordedConfig(run.record());
     List<String> names = models.isEmpty() ? savedModels(run) : models;
     if (names.isEmpty()) throw new IllegalArgumentException(run.root() + " has no saved models under models/");
-    TsData data = TsData.load(s, run.path("tokenizer"));
-    TsEvaluation evaluation = new TsEvaluation(s, data);
+    TinyStoriesData data = TinyStoriesData.load(s, run.path("tokenizer"));
+    TinyStoriesEvaluation evaluation = new TinyStoriesEvaluation(s, data);
     Map<String, List<Row>> out = new LinkedHashMap<>();
     for (String name : names) {
       Path file = run.path("models/" + name + ".pt");
@@ -83,7 +83,7 @@ public final class TsAnalysis {
     return Json.mapper().readerFor(TinyStoriesConfig.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(config);
   }
 
-  static List<Row> analyse(Gpt model, int[] originalWidths, TsEvaluation evaluation) {
+  static List<Row> analyse(Gpt model, int[] originalWidths, TinyStoriesEvaluation evaluation) {
     ComponentAblation.Scan<Losses> scan = ComponentAblation.scan(model, ComponentAblation.standard(model.config(), originalWidths),
         () -> evaluation.losses(model));
     Losses intact = scan.intact();

@@ -1,7 +1,7 @@
 package gradroute.experiment.tinystories;
 
-import gradroute.experiment.tinystories.TsRunner.Losses;
-import gradroute.experiment.tinystories.TsRunner.MethodResult;
+import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
+import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /** Tables, plots, the pass/fail criteria and summary.json of a TinyStories run. */
-public final class TsReport {
+public final class TinyStoriesReport {
   /** Mean and sample standard deviation over seeds (sd 0 for one seed). */
   public record Stat(double mean, double sd, int n) {
     static Stat of(List<Double> xs) {
@@ -43,19 +43,19 @@ public final class TsReport {
       Stat retainAblated, Stat forgetFinal, Stat retainFinal, Stat forgetBefore, Stat minForgetAfterAttack,
       Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal) {}
 
-  public record Summary(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
-      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, Map<String, TsCriteria.Criterion> criteria,
+  public record Result(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
+      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, Map<String, TinyStoriesCriteria.Criterion> criteria,
       List<MethodResult> results) {}
 
-  private TsReport() {}
+  private TinyStoriesReport() {}
 
-  public static Summary write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
+  public static Result write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
       double wallSeconds) throws IOException {
     List<Row> table = table(results);
-    Map<String, TsCriteria.Criterion> criteria = TsCriteria.evaluate(results, s.oversight);
+    Map<String, TinyStoriesCriteria.Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight);
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds.size(), Double::sum);
-    Summary summary = new Summary("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
+    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
         criteria, results);
 
     CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens");
@@ -86,7 +86,7 @@ public final class TsReport {
         .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
         .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
     md.append(headline.toMarkdown()).append("\n## Criteria (summary.json: criteria)\n\n");
-    String criteriaTable = TsCriteria.table(criteria).toMarkdown();
+    String criteriaTable = TinyStoriesCriteria.table(criteria).toMarkdown();
     md.append(criteriaTable);
     AtomicFiles.writeString(run.path("criteria.md"), criteriaTable);
     AtomicFiles.writeString(run.path("headline.md"), md.toString());
@@ -156,7 +156,7 @@ public final class TsReport {
     Map<String, double[][]> curves = new LinkedHashMap<>();
     for (MethodResult r : results) {
       if (r.seed() != seed0 || r.method().equals("rmu")) continue;
-      Path csv = run.path("training/" + TsRunner.key(r.seed(), r.method(), r.p()) + ".csv");
+      Path csv = run.path("training/" + TinyStoriesRun.key(r.seed(), r.method(), r.p()) + ".csv");
       double[][] xy = readCurve(csv);
       if (xy != null && xy[0].length > 1) curves.put(label(r.method(), r.p()), xy);
     }

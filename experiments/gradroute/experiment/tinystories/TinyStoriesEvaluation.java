@@ -1,6 +1,6 @@
 package gradroute.experiment.tinystories;
 
-import gradroute.experiment.tinystories.TsRunner.Losses;
+import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.model.Gpt;
 import gradroute.model.LmEval;
 import gradroute.text.TokenFrequencyWeights;
@@ -14,16 +14,16 @@ import org.slf4j.LoggerFactory;
  * retain (R_val) and the forest-topic-token loss (forget stories' loss on target tokens whose
  * weight w(v) from <i>true</i> labels over the training stream is below 0.5).
  */
-final class TsEvaluation {
-  private static final Logger log = LoggerFactory.getLogger(TsEvaluation.class);
+final class TinyStoriesEvaluation {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesEvaluation.class);
 
   private final TinyStoriesConfig s;
-  private final TsData data;
+  private final TinyStoriesData data;
   private LmEval forgetEval;
   private LmEval retainEval;
   private boolean[] topicTokens;
 
-  TsEvaluation(TinyStoriesConfig settings, TsData data) {
+  TinyStoriesEvaluation(TinyStoriesConfig settings, TinyStoriesData data) {
     this.s = settings;
     this.data = data;
   }
