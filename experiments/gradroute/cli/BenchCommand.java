@@ -3,6 +3,7 @@ package gradroute.cli;
 import gradroute.bench.MemoryBenchmark;
 import gradroute.bench.MinigridBenchmark;
 import gradroute.bench.RouteBenchmark;
+import gradroute.bench.TrainBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class, BenchCommand.Memory.class},
+@Command(name = "bench", description = "Benchmarks.",
+    subcommands = {BenchCommand.Route.class, BenchCommand.Minigrid.class, BenchCommand.Memory.class, BenchCommand.Train.class},
     mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -88,6 +90,46 @@ public final class BenchCommand implements Runnable {
       MemoryBenchmark.Result result = new MemoryBenchmark(quick).run();
       System.out.println(MemoryBenchmark.table(result));
       MemoryBenchmark.write(result, out);
+      System.out.println("written " + out);
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"Training steps/s of the MNIST cpu preset, the TinyStories demo transformer and a larger GPT, with and",
+          "without routing, against the same models in PyTorch for Python (experiments/python/train_bench.py), interleaved."})
+  static final class Train implements Callable<Integer> {
+    @Mixin DeviceOption device;
+
+    @Option(names = "--quick", description = "one short round, a short long run (CI); the Python side still runs when torch is there")
+    boolean quick;
+
+    @Option(names = "--models", split = ",", description = "models (default: mnist,tinystories,gpt; --quick: mnist,tinystories)")
+    List<String> models;
+
+    @Option(names = "--no-python", description = "time the gradroute side only")
+    boolean noPython;
+
+    @Option(names = "--rounds", description = "interleaved rounds (default: 5, --quick 1)")
+    Integer rounds;
+
+    @Option(names = "--long-steps", description = "steps of the long MNIST run for last-tenth/first-tenth steps/s (default: 1920, the cpu preset's run; --quick 100; 0 skips it)")
+    Integer longSteps;
+
+    @Option(names = "--python-script", defaultValue = "experiments/python/train_bench.py", description = "the Python side (default: ${DEFAULT-VALUE})")
+    Path script;
+
+    @Option(names = "--out", defaultValue = "results/bench/train.json", description = "result file (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      int r = rounds != null ? rounds : quick ? 1 : 5;
+      int drift = longSteps != null ? longSteps : quick ? 100 : 1920;
+      List<String> m = models != null ? models : quick ? List.of("mnist", "tinystories") : List.of("mnist", "tinystories", "gpt");
+      TrainBenchmark.Result result = new TrainBenchmark(quick, m, r, drift, device.device(), noPython ? null : script).run();
+      System.out.println(TrainBenchmark.table(result));
+      TrainBenchmark.write(result, out);
       System.out.println("written " + out);
       return 0;
     }

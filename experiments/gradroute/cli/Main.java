@@ -14,10 +14,12 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       BenchCommand.class,
+      ProfileCommand.class,
       DataCommand.class,
       gradroute.experiment.MnistExperiment.class,
       gradroute.experiment.MinigridExperiment.class,
       gradroute.experiment.TinyStoriesExperiment.class,
+      gradroute.experiment.NanoGptExperiment.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

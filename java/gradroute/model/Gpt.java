@@ -28,9 +28,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * A GPT-style decoder in TransformerLens layout: token and learned position embeddings, pre-LN
- * blocks of causal multi-head attention and a GELU MLP, a final LayerNorm and an unembedding that is
- * not tied to the embedding.
+ * A GPT-style decoder in TransformerLens layout: a token embedding, pre-norm blocks of causal
+ * attention and a GELU MLP, a final norm and an unembedding. The {@link GptConfig} chooses between
+ * the classic GPT-2 shape (learned position embedding, LayerNorm, multi-head attention, untied
+ * unembedding, tanh GELU) and the modern one (rotary positions on part of each head, RMSNorm,
+ * grouped-query attention, tied unembedding, exact GELU); both run through the same block code.
  *
  * <p><b>Parameters</b> carry TransformerLens names and shapes, so that Expand and Ablate are slices
  * along named dims: {@code embed.W_E [vocab, d_model]}, {@code pos_embed.W_pos [n_ctx, d_model]},
@@ -38,7 +40,10 @@ import org.bytedeco.pytorch.global.torch;
  * {@code attn.b_Q/b_K/b_V [n_heads, d_head]}, {@code attn.W_O [n_heads, d_head, d_model]}, {@code
  * attn.b_O}, {@code ln2.w/b}, {@code mlp.W_in [d_model, d_mlp]}, {@code mlp.b_in}, {@code mlp.W_out
  * [d_mlp, d_model]}, {@code mlp.b_out}; then {@code ln_final.w/b}, {@code unembed.W_U [d_model,
- * vocab]}, {@code unembed.b_U}.
+ * vocab]}, {@code unembed.b_U}. RMSNorm has gains ({@code .w}) only; with rotary positions there
+ * is no {@code pos_embed}; with grouped-query attention {@code W_K/W_V/b_K/b_V} have {@code
+ * n_kv_heads} heads; with tied embeddings there is no {@code unembed} (the logits are {@code x
+ * W_E}ᵀ).
  *
  * <p><b>Hook points</b> ({@link #hooks()}), in forward order: {@code hook_embed}, {@code
  * hook_pos_embed}, then per block {@code blocks.{i}.hook_resid_pre}, {@code attn.hook_q/hook_k/hook_v}
@@ -59,6 +64,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
   private final LinkedHashMap<String, Tensor> params;
   private final Hooks hooks;
   private Tensor causal; // [n_ctx, n_ctx] bool, true above the diagonal
+  private Rotary rotary; // built on first use
   private boolean closed;
 
   private Gpt(GptConfig config, Device device, LinkedHashMap<String, Tensor> params) {
@@ -82,7 +88,8 @@ public final class Gpt implements HookedModel, AutoCloseable {
     SplittableRandom rng = new SplittableRandom(seed);
     LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : parameterShapes(config).entrySet()) {
-      params.put(e.getKey(), makeParam(initialValues(e.getKey(), e.getValue(), config.initStd(), rng), e.getValue(), device));
+      String name = e.getKey();
+      params.put(name, makeParam(initialValues(name, e.getValue(), initStdOf(config, name), rng), e.getValue(), device));
     }
     return new Gpt(config, device, params);
   }
@@ -99,41 +106,50 @@ public final class Gpt implements HookedModel, AutoCloseable {
   /** Parameter names and shapes of a configuration, in the model's order. */
   public static LinkedHashMap<String, long[]> parameterShapes(GptConfig c) {
     LinkedHashMap<String, long[]> s = new LinkedHashMap<>();
-    long d = c.dModel(), h = c.nHeads(), k = c.dHead();
+    long d = c.dModel(), h = c.nHeads(), kv = c.nKvHeads(), k = c.dHead();
+    boolean layerNorm = c.norm() == GptConfig.Norm.LAYER;
     s.put("embed.W_E", new long[] {c.vocab(), d});
-    s.put("pos_embed.W_pos", new long[] {c.nCtx(), d});
+    if (c.learnedPositions()) s.put("pos_embed.W_pos", new long[] {c.nCtx(), d});
     for (int l = 0; l < c.nLayers(); l++) {
       String b = "blocks." + l + ".";
       long m = c.dMlp(l);
       s.put(b + "ln1.w", new long[] {d});
-      s.put(b + "ln1.b", new long[] {d});
+      if (layerNorm) s.put(b + "ln1.b", new long[] {d});
       s.put(b + "attn.W_Q", new long[] {h, d, k});
-      s.put(b + "attn.W_K", new long[] {h, d, k});
-      s.put(b + "attn.W_V", new long[] {h, d, k});
+      s.put(b + "attn.W_K", new long[] {kv, d, k});
+      s.put(b + "attn.W_V", new long[] {kv, d, k});
       s.put(b + "attn.b_Q", new long[] {h, k});
-      s.put(b + "attn.b_K", new long[] {h, k});
-      s.put(b + "attn.b_V", new long[] {h, k});
+      s.put(b + "attn.b_K", new long[] {kv, k});
+      s.put(b + "attn.b_V", new long[] {kv, k});
       s.put(b + "attn.W_O", new long[] {h, k, d});
       s.put(b + "attn.b_O", new long[] {d});
       s.put(b + "ln2.w", new long[] {d});
-      s.put(b + "ln2.b", new long[] {d});
+      if (layerNorm) s.put(b + "ln2.b", new long[] {d});
       s.put(b + "mlp.W_in", new long[] {d, m});
       s.put(b + "mlp.b_in", new long[] {m});
       s.put(b + "mlp.W_out", new long[] {m, d});
       s.put(b + "mlp.b_out", new long[] {d});
     }
     s.put("ln_final.w", new long[] {d});
-    s.put("ln_final.b", new long[] {d});
-    s.put("unembed.W_U", new long[] {d, c.vocab()});
-    s.put("unembed.b_U", new long[] {c.vocab()});
+    if (layerNorm) s.put("ln_final.b", new long[] {d});
+    if (!c.tiedEmbeddings()) {
+      s.put("unembed.W_U", new long[] {d, c.vocab()});
+      s.put("unembed.b_U", new long[] {c.vocab()});
+    }
     return s;
+  }
+
+  /** The init std of one parameter: {@code initStd}, or GPT-2's scaled-down value for the residual writers. */
+  static double initStdOf(GptConfig c, String name) {
+    boolean residualWriter = name.endsWith("attn.W_O") || name.endsWith("mlp.W_out");
+    return c.scaledResidualInit() && residualWriter ? c.initStd() / Math.sqrt(2.0 * c.nLayers()) : c.initStd();
   }
 
   /** Hook point names of a configuration, in forward order. */
   public static List<String> hookPoints(GptConfig c) {
     List<String> p = new ArrayList<>();
     p.add("hook_embed");
-    p.add("hook_pos_embed");
+    if (c.learnedPositions()) p.add("hook_pos_embed");
     for (int l = 0; l < c.nLayers(); l++) {
       String b = "blocks." + l + ".";
       for (String s : new String[] {"hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern",
@@ -250,14 +266,23 @@ public final class Gpt implements HookedModel, AutoCloseable {
     if (!tokens.device().equals(device)) tokens = tokens.to(device, ScalarType.Long);
     long d = config.dModel();
 
-    Tensor embed = hooks.fire("hook_embed", torch.embedding(params.get("embed.W_E"), tokens));
-    Tensor pos = params.get("pos_embed.W_pos").narrow(0, 0, len).unsqueeze(0).expand(batch, len, d);
-    pos = hooks.fire("hook_pos_embed", pos);
-    Tensor resid = embed.add(pos);
+    Tensor resid = hooks.fire("hook_embed", torch.embedding(params.get("embed.W_E"), tokens));
+    if (config.learnedPositions()) {
+      Tensor pos = params.get("pos_embed.W_pos").narrow(0, 0, len).unsqueeze(0).expand(batch, len, d);
+      pos = hooks.fire("hook_pos_embed", pos);
+      resid = resid.add(pos);
+    }
     for (int l = 0; l < stopAt; l++) resid = block(l, resid, batch, len);
     if (!logits) return stopAt < config.nLayers() ? hooks.fire("blocks." + stopAt + ".hook_resid_pre", resid) : resid;
-    Tensor normed = hooks.fire("ln_final.hook_normalized", layerNorm(resid, "ln_final."));
+    Tensor normed = hooks.fire("ln_final.hook_normalized", norm(resid, "ln_final."));
+    if (config.tiedEmbeddings()) return normed.matmul(params.get("embed.W_E").t());
     return normed.matmul(params.get("unembed.W_U")).add(params.get("unembed.b_U"));
+  }
+
+  /** The unembedding {@code [d_model, vocab]}: {@code unembed.W_U}, or {@code embed.W_E}ᵀ when tied (a view). */
+  public Tensor unembedding() {
+    checkOpen();
+    return config.tiedEmbeddings() ? params.get("embed.W_E").t() : params.get("unembed.W_U");
   }
 
   private Tensor block(int l, Tensor resid, long batch, long len) {
@@ -265,10 +290,19 @@ public final class Gpt implements HookedModel, AutoCloseable {
     long h = config.nHeads(), k = config.dHead(), d = config.dModel();
     resid = hooks.fire(b + "hook_resid_pre", resid);
 
-    Tensor x = layerNorm(resid, b + "ln1.");
-    Tensor q = hooks.fire(b + "attn.hook_q", headProjection(x, b, "Q", batch, len));
-    Tensor kk = hooks.fire(b + "attn.hook_k", headProjection(x, b, "K", batch, len));
-    Tensor v = hooks.fire(b + "attn.hook_v", headProjection(x, b, "V", batch, len));
+    Tensor x = norm(resid, b + "ln1.");
+    Tensor q = hooks.fire(b + "attn.hook_q", headProjection(x, b, "Q", h, batch, len));
+    Tensor kk = hooks.fire(b + "attn.hook_k", headProjection(x, b, "K", config.nKvHeads(), batch, len));
+    Tensor v = hooks.fire(b + "attn.hook_v", headProjection(x, b, "V", config.nKvHeads(), batch, len));
+    if (!config.learnedPositions()) {
+      q = rotary(q);
+      kk = rotary(kk);
+    }
+    if (config.nKvHeads() != h) {
+      long group = h / config.nKvHeads(); // query head i reads key/value head i / group
+      kk = kk.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
+      v = v.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
+    }
     Tensor scores = q.permute(0, 2, 1, 3).matmul(kk.permute(0, 2, 3, 1)); // [B, H, Tq, Tk]
     if (config.attnScale()) scores = scores.mul(new Scalar(1.0 / Math.sqrt(k)));
     scores = scores.masked_fill(causalMask(len), new Scalar(Float.NEGATIVE_INFINITY));
@@ -280,24 +314,37 @@ public final class Gpt implements HookedModel, AutoCloseable {
     attnOut = hooks.fire(b + "hook_attn_out", attnOut);
     resid = hooks.fire(b + "hook_resid_mid", resid.add(attnOut));
 
-    Tensor y = layerNorm(resid, b + "ln2.");
+    Tensor y = norm(resid, b + "ln2.");
     Tensor pre = hooks.fire(b + "mlp.hook_pre", y.matmul(params.get(b + "mlp.W_in")).add(params.get(b + "mlp.b_in")));
-    Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, "tanh"));
+    Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
     Tensor mlpOut = hooks.fire(b + "hook_mlp_out", post.matmul(params.get(b + "mlp.W_out")).add(params.get(b + "mlp.b_out")));
     return hooks.fire(b + "hook_resid_post", resid.add(mlpOut));
   }
 
   /** {@code x [B, T, D]} projected by {@code W_{which} [H, D, dh]}: {@code [B, T, H, dh]}. */
-  private Tensor headProjection(Tensor x, String b, String which, long batch, long len) {
-    long h = config.nHeads(), k = config.dHead(), d = config.dModel();
+  private Tensor headProjection(Tensor x, String b, String which, long h, long batch, long len) {
+    long k = config.dHead(), d = config.dModel();
     Tensor w = params.get(b + "attn.W_" + which).permute(1, 0, 2).reshape(d, h * k);
     return x.matmul(w).add(params.get(b + "attn.b_" + which).reshape(h * k)).view(batch, len, h, k);
   }
 
-  private Tensor layerNorm(Tensor x, String prefix) {
+  private Tensor norm(Tensor x, String prefix) {
+    if (config.norm() == GptConfig.Norm.RMS) return rmsNorm(x, params.get(prefix + "w"), config.lnEps());
     return torch.layer_norm(x, new long[] {config.dModel()}, new TensorOptional(params.get(prefix + "w")),
         new TensorOptional(params.get(prefix + "b")), config.lnEps(), false);
   }
+
+  /** {@code x / sqrt(mean(x²) + eps) * gain} over the last dim. */
+  public static Tensor rmsNorm(Tensor x, Tensor gain, double eps) {
+    Tensor meanSquare = x.mul(x).mean(new long[] {-1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    return x.mul(meanSquare.add(new Scalar(eps)).rsqrt()).mul(gain);
+  }
+
+  private Tensor rotary(Tensor x) {
+    if (rotary == null) rotary = new Rotary(config.nCtx(), config.rotaryDim(), GptConfig.ROTARY_BASE, device);
+    return rotary.apply(x);
+  }
+
 
   private Tensor causalMask(long len) {
     if (causal == null) {
@@ -410,6 +457,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
     hooks.clear();
     for (Tensor t : params.values()) t.releaseReference();
     if (causal != null) causal.releaseReference();
+    if (rotary != null) rotary.close();
   }
 
   private void checkOpen() {

@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.ByVal;
 import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.Namespace;
 import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.StdString;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The JavaCPP binding of {@code native/route_ops.h} (and the benchmarks' {@code bench_support.h}). Preset {@link Tensor}s pass straight through:
+ * The JavaCPP binding of the native core: {@code native/route_ops.h}, the runtime settings of
+ * {@code runtime_ops.h} (used by {@code TorchRuntime}), the profiler of {@code profiler.h} (used by
+ * {@code gradroute.profile.Profiler}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
  * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
  *
  * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
@@ -18,7 +21,8 @@ import org.bytedeco.pytorch.Tensor;
 @Platform(
     value = "linux-x86_64",
     compiler = "cpp17",
-    include = {"route_ops.h", "route_ops.cpp", "bench_support.h"},
+    include = {"route_ops.h", "route_ops.cpp", "bench_support.h", "runtime_ops.h", "runtime_ops.cpp", "profiler.h",
+        "profiler.cpp"},
     link = {"c10", "torch_cpu", "torch"})
 @Namespace("gradroute")
 public final class NativeRouting {
@@ -45,6 +49,24 @@ public final class NativeRouting {
       @Const @ByRef Tensor x, @Const @ByRef Tensor gate, @Const @ByRef Tensor keep);
 
   public static native String compiled_torch_version();
+
+  /** See native/runtime_ops.h; use {@code TorchRuntime}. */
+  public static native boolean set_flush_denormal(boolean on);
+
+  public static native boolean set_flush_denormal_on_this_thread(boolean on);
+
+  public static native boolean flush_denormal_enabled();
+
+  public static native @StdString String torch_build_config();
+
+  public static native boolean torch_has_mkldnn();
+
+  /** See native/profiler.h; use {@code gradroute.profile.Profiler}. */
+  public static native void profiler_start(boolean recordShapes);
+
+  public static native @StdString String profiler_stop(@StdString String tracePath);
+
+  public static native boolean profiler_running();
 
   /** Benchmarks only: see native/bench_support.h. */
   public static native boolean release_free_heap();

@@ -90,6 +90,11 @@ public final class BpeTokenizer {
         return BpeTrainer.train(texts, vocabSize, specialTokens);
     }
 
+    /** As {@link #train(Iterable, int, Set)}, with each of {@code singleTokenWords} (e.g. " Egypt") forced to one token. */
+    public static BpeTokenizer train(Iterable<String> texts, int vocabSize, Set<String> specialTokens, Set<String> singleTokenWords) {
+        return BpeTrainer.train(texts, vocabSize, specialTokens, singleTokenWords);
+    }
+
     /** Loads GPT-2-format files; vocabulary entries that are neither byte symbols nor merge results are special tokens. */
     public static BpeTokenizer load(Path vocabJson, Path mergesTxt) throws IOException {
         return BpeFiles.load(vocabJson, mergesTxt);

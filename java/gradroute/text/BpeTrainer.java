@@ -48,13 +48,31 @@ final class BpeTrainer {
     }
 
     static BpeTokenizer train(Iterable<String> texts, int vocabSize, Set<String> specialTokens) {
+        return train(texts, vocabSize, specialTokens, Set.of());
+    }
+
+    /**
+     * As {@link #train(Iterable, int, Set)}, and every word of {@code singleTokenWords} (a whole
+     * pre-token such as " Egypt") ends up one token: its count is raised above every other
+     * pre-token's, so its merges are learned first.
+     */
+    static BpeTokenizer train(Iterable<String> texts, int vocabSize, Set<String> specialTokens, Set<String> singleTokenWords) {
         Set<String> specials = new LinkedHashSet<>(specialTokens);
         specials.add(BpeTokenizer.END_OF_TEXT);
         if (vocabSize < 256 + specials.size()) {
             throw new IllegalArgumentException("vocabSize " + vocabSize + " is below the 256 byte symbols plus "
                     + specials.size() + " special tokens");
         }
-        BpeTrainer trainer = new BpeTrainer(countPreTokens(texts, specials));
+        Map<String, Long> counts = countPreTokens(texts, specials);
+        long boost = 1 + counts.values().stream().mapToLong(Long::longValue).sum();
+        for (String word : singleTokenWords) {
+            Matcher m = BpeTokenizer.PRE_TOKEN.matcher(word);
+            if (word.isEmpty() || !m.lookingAt() || m.end() != word.length()) {
+                throw new IllegalArgumentException("'" + word + "' is not one pre-token (a word with its leading space), so it cannot be one token");
+            }
+            counts.merge(word, boost, Long::sum);
+        }
+        BpeTrainer trainer = new BpeTrainer(counts);
         List<String> tokens = new ArrayList<>(vocabSize);
         for (int b = 0; b < 256; b++) tokens.add(String.valueOf(ByteSymbols.charOf(b)));
         List<String[]> merges = trainer.learnMerges(tokens, vocabSize - specials.size());

@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.global.torch;
  * Batches follow a fresh permutation each epoch, seeded by (seed, epoch), so a resumed run sees the
  * same batches as an uninterrupted one.
  */
-final class SplitTraining implements Trainable {
+public final class SplitTraining implements Trainable {
   /** Digits below this go to half A. */
   static final int FIRST_B_DIGIT = 5;
 
@@ -46,7 +46,7 @@ final class SplitTraining implements Trainable {
   private int[] permutation;
   private long permutationEpoch = -1;
 
-  SplitTraining(MnistConfig config, SplitAutoencoder model, Tensor images, int[] labels, long seed, Device device) {
+  public SplitTraining(MnistConfig config, SplitAutoencoder model, Tensor images, int[] labels, long seed, Device device) {
     this.config = config;
     this.model = model;
     this.images = images;
@@ -62,11 +62,11 @@ final class SplitTraining implements Trainable {
     this.routeSecondPassIntoA = MaskApplier.apply(model, List.of(SplitAutoencoder.HOOK_SECOND_PASS_IN), split, device);
   }
 
-  long totalSteps() {
+  public long totalSteps() {
     return (long) stepsPerEpoch * config.epochs();
   }
 
-  int stepsPerEpoch() {
+  public int stepsPerEpoch() {
     return stepsPerEpoch;
   }
 

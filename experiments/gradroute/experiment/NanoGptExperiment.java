@@ -1,0 +1,17 @@
+package gradroute.experiment;
+
+import gradroute.experiment.nanogpt.SteerCommand;
+import picocli.CommandLine.Command;
+
+/** {@code gradroute nanogpt}: the nanoGPT-factrep reproductions (spec shared/specs/nanogpt.md). */
+@Command(name = "nanogpt", mixinStandardHelpOptions = true,
+    description = "Gradient routing in a modern GPT on real text (spec nanogpt.md): the steering scalar.",
+    subcommands = {SteerCommand.class})
+public final class NanoGptExperiment implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

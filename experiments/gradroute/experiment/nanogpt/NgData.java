@@ -1,0 +1,202 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.data.DataCache;
+import gradroute.data.TokenFile;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.text.BpeTokenizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tokenised corpus, built once and cached under {@code <data cache>/nanogpt/<key>/}: the BPE
+ * tokenizer (routed word forced to one token), {@code train.bin} and {@code val.bin} (uint16, as
+ * nanoGPT), and {@code related.csv}, the tokens that co-occur with the routed one far above chance.
+ * The folder is built aside and moved into place, so a killed build leaves no half cache.
+ */
+final class NgData {
+  private static final Logger log = LoggerFactory.getLogger(NgData.class);
+  /** Every VAL_EVERY-th block of BLOCK_LINES lines is held out (the KJV's books all reach validation). */
+  static final int BLOCK_LINES = 50;
+  static final int VAL_EVERY = 20;
+  /**
+   * Co-occurrence window (tokens each side; small, so that the windows of a frequent token still
+   * cover a small share of the corpus) and the number of related tokens kept.
+   */
+  static final int RELATED_WINDOW = 8;
+  static final int RELATED_COUNT = 30;
+  static final int RELATED_MIN_COUNT = 20;
+
+  record Meta(String corpus, int vocab, String routedWord, int routedId, long trainTokens, long valTokens,
+      long routedTrainCount, double routedFrequency, List<Integer> related) {}
+
+  final BpeTokenizer tokenizer;
+  final TokenFile train;
+  final TokenFile val;
+  final Meta meta;
+  final Path dir;
+
+  private NgData(Path dir, BpeTokenizer tokenizer, TokenFile train, TokenFile val, Meta meta) {
+    this.dir = dir;
+    this.tokenizer = tokenizer;
+    this.train = train;
+    this.val = val;
+    this.meta = meta;
+  }
+
+  int routedId() {
+    return meta.routedId();
+  }
+
+  /** Loads the cached build for these settings, building it first when missing. */
+  static NgData load(Path corpusFile, String routedWord, int vocab) throws IOException {
+    List<String> lines = NgCorpus.lines(corpusFile);
+    String name = corpusFile == null ? NgCorpus.DEFAULT_NAME : corpusFile.getFileName().toString();
+    String key = name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + hash(lines, routedWord, vocab);
+    Path dir = DataCache.defaultDir().resolve("nanogpt").resolve(key);
+    if (!Files.isRegularFile(dir.resolve("meta.json"))) build(dir, name, lines, routedWord, vocab);
+    Meta meta = Json.read(dir.resolve("meta.json"), Meta.class);
+    return new NgData(dir, BpeTokenizer.load(dir.resolve("tokenizer")), TokenFile.open(dir.resolve("train.bin")),
+        TokenFile.open(dir.resolve("val.bin")), meta);
+  }
+
+  private static void build(Path dir, String name, List<String> lines, String routedWord, int vocab) throws IOException {
+    if (vocab > TokenFile.MAX_VOCAB) throw new IllegalArgumentException("--vocab " + vocab + " does not fit uint16 token files");
+    long t0 = System.nanoTime();
+    List<String> trainLines = new ArrayList<>(), valLines = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) ((i / BLOCK_LINES) % VAL_EVERY == VAL_EVERY - 1 ? valLines : trainLines).add(lines.get(i));
+    BpeTokenizer tok = BpeTokenizer.train(trainLines, vocab, Set.of(), Set.of(routedWord));
+    int[] routedIds = tok.encodeOrdinary(routedWord);
+    if (routedIds.length != 1) {
+      throw new IllegalStateException("'" + routedWord + "' is " + routedIds.length + " tokens after forcing it to one");
+    }
+    int routed = routedIds[0];
+    int[] trainIds = encode(tok, trainLines), valIds = encode(tok, valLines);
+    List<Integer> related = related(trainIds, routed, tok.vocabSize());
+    long routedCount = 0;
+    for (int t : trainIds) if (t == routed) routedCount++;
+    Files.createDirectories(dir.getParent());
+    Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".building-");
+    tok.save(tmp.resolve("tokenizer"));
+    TokenFile.write(tmp.resolve("train.bin"), trainIds);
+    TokenFile.write(tmp.resolve("val.bin"), valIds);
+    CsvTable rel = CsvTable.withColumns("rank", "id", "token");
+    for (int i = 0; i < related.size(); i++) rel.addRow(i + 1, related.get(i), tok.tokenText(related.get(i)));
+    rel.write(tmp.resolve("related.csv"));
+    Json.write(tmp.resolve("meta.json"), new Meta(name, tok.vocabSize(), routedWord, routed, trainIds.length, valIds.length,
+        routedCount, (double) routedCount / trainIds.length, related));
+    try {
+      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+      log.info("another process built {} first; using it", dir); // same inputs, same files
+    }
+    log.info("tokenised {} ({} train / {} val tokens, vocab {}, '{}' = id {} x{}) in {} s into {}", name, trainIds.length,
+        valIds.length, tok.vocabSize(), routedWord, routed, routedCount, String.format("%.0f", (System.nanoTime() - t0) / 1e9), dir);
+  }
+
+  private static int[] encode(BpeTokenizer tok, List<String> lines) {
+    int eos = tok.eosId();
+    int[][] parts = new int[lines.size()][];
+    long n = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      parts[i] = tok.encodeOrdinary(lines.get(i));
+      n += parts[i].length + 1;
+    }
+    int[] out = new int[Math.toIntExact(n)];
+    int w = 0;
+    for (int[] p : parts) {
+      System.arraycopy(p, 0, out, w, p.length);
+      w += p.length;
+      out[w++] = eos; // one verse (line) per document
+    }
+    return out;
+  }
+
+  /**
+   * Tokens whose frequency within {@link #RELATED_WINDOW} tokens of the routed token is highest
+   * relative to their overall frequency (lift), among tokens seen at least {@link
+   * #RELATED_MIN_COUNT} times; the routed token itself is excluded. This is what "related" means in
+   * the cosine-readout criterion: measured from the corpus, not picked by hand.
+   */
+  static List<Integer> related(int[] ids, int routed, int vocab) {
+    long[] all = new long[vocab], near = new long[vocab];
+    boolean[] inWindow = new boolean[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      all[ids[i]]++;
+      if (ids[i] == routed) {
+        for (int j = Math.max(0, i - RELATED_WINDOW); j < Math.min(ids.length, i + RELATED_WINDOW + 1); j++) inWindow[j] = true;
+      }
+    }
+    long nearTotal = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (inWindow[i]) {
+        near[ids[i]]++;
+        nearTotal++;
+      }
+    }
+    if (nearTotal == 0) throw new IllegalArgumentException("the routed token never occurs in the training text");
+    List<double[]> lifts = new ArrayList<>();
+    for (int v = 0; v < vocab; v++) {
+      if (v == routed || all[v] < RELATED_MIN_COUNT) continue;
+      double lift = ((double) near[v] / nearTotal) / ((double) all[v] / ids.length);
+      lifts.add(new double[] {lift, v});
+    }
+    lifts.sort((a, b) -> Double.compare(b[0], a[0]));
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(RELATED_COUNT, lifts.size()); i++) out.add((int) lifts.get(i)[1]);
+    return out;
+  }
+
+  private static String hash(List<String> lines, String routedWord, int vocab) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(("v2|" + routedWord + "|" + vocab + "|" + BLOCK_LINES + "|" + VAL_EVERY + "|" + RELATED_WINDOW + "|"
+          + RELATED_COUNT + "|" + RELATED_MIN_COUNT + "|").getBytes(StandardCharsets.UTF_8));
+      for (String l : lines) {
+        md.update(l.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) '\n');
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- batches
+
+  /**
+   * The windows of {@code len} tokens of one rank's share of step {@code step}'s global batch: the
+   * global batch's offsets depend only on (seed, step), rank r of w takes its r-th slice, so the
+   * global batch is the same for every world size (and a resumed run sees the same data).
+   */
+  List<long[]> trainWindows(long seed, long step, int globalBatch, int rank, int world, int len) {
+    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+    int per = globalBatch / world;
+    List<long[]> out = new ArrayList<>(per);
+    int bound = train.length() - len;
+    for (int i = 0; i < globalBatch; i++) {
+      int offset = rng.nextInt(bound);
+      if (i / per == rank) out.add(train.window(offset, len));
+    }
+    return out;
+  }
+
+  /** Non-overlapping validation windows of {@code len} tokens, at most {@code max}. */
+  List<long[]> valWindows(int len, int max) {
+    List<long[]> out = new ArrayList<>();
+    for (int o = 0; o + len <= val.length() && out.size() < max; o += len) out.add(val.window(o, len));
+    return out;
+  }
+}

@@ -1,0 +1,204 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.model.Generation;
+import gradroute.model.Gpt;
+import gradroute.hooks.HookHandle;
+import gradroute.model.LmLoss;
+import gradroute.model.TokenBatch;
+import gradroute.runtime.TensorArrays;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** The steering-scalar evaluation of one trained model (spec §5, steering acceptance). */
+final class NgEval {
+  /** Cosine of every unembedding row with e_0, and the routed token's place by |cos|. */
+  record Readout(double[] cos, int targetRank, int sign, int[] byAbs) {}
+
+  record Result(String model, long seed, double valLoss, int targetRank, double targetRankFraction, int relatedInTop10,
+      double targetCos, int sign, double auroc, double[] pTarget, double pRatio, List<String> topPositive,
+      List<String> topNegative, double[] topCos, List<String> topTokens) {}
+
+  private NgEval() {}
+
+  static Readout readout(Gpt model, int target) {
+    double[] cos;
+    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      Tensor wu = model.unembedding(); // [d, V]
+      Tensor norms = wu.mul(wu).sum(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
+      cos = TensorArrays.toDoubles(wu.select(0, 0).div(norms.clamp_min(new Scalar(1e-12))));
+    }
+    Integer[] order = new Integer[cos.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    final double[] c = cos;
+    Arrays.sort(order, (a, b) -> Double.compare(Math.abs(c[b]), Math.abs(c[a])));
+    int rank = 0;
+    int[] byAbs = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      byAbs[i] = order[i];
+      if (order[i] == target) rank = i + 1;
+    }
+    return new Readout(cos, rank, cos[target] >= 0 ? 1 : -1, byAbs);
+  }
+
+  /** Tokens ordered by {@code sign * cos}, highest first. */
+  static int[] topBySign(double[] cos, int sign, int k) {
+    Integer[] order = new Integer[cos.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> Double.compare(sign * cos[b], sign * cos[a]));
+    int[] out = new int[Math.min(k, order.length)];
+    for (int i = 0; i < out.length; i++) out[i] = order[i];
+    return out;
+  }
+
+  /** Mean validation cross-entropy over the windows. */
+  static double valLoss(Gpt model, List<long[]> windows, int batch) {
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < windows.size(); i += batch) {
+      try (PointerScope scope = new PointerScope()) {
+        TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
+        sum += LmLoss.evaluate(model, b) * b.targetCount();
+        n += b.targetCount();
+      }
+    }
+    return sum / n;
+  }
+
+  /**
+   * AUROC of {@code sign * x_0} at the steering block's output for "the next token is the target",
+   * over every validation position.
+   */
+  static double auroc(Gpt model, List<long[]> windows, int batch, int block, int sign, int target) {
+    List<double[]> scored = new ArrayList<>();
+    String point = "blocks." + block + ".hook_resid_post";
+    for (int i = 0; i < windows.size(); i += batch) {
+      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
+        Tensor[] seen = new Tensor[1];
+        HookHandle h = model.hooks().add(point, x -> {
+          seen[0] = x.select(2, 0);
+          return x;
+        });
+        try {
+          model.residualBefore(b.inputs(model.device()), block + 1);
+        } finally {
+          h.remove();
+        }
+        float[] x0 = TensorArrays.toFloats(seen[0].contiguous());
+        long[][] seqs = b.sequences();
+        int p = b.positions();
+        for (int s = 0; s < seqs.length; s++) {
+          for (int t = 0; t < p; t++) scored.add(new double[] {sign * x0[s * p + t], seqs[s][t + 1] == target ? 1 : 0});
+        }
+      }
+    }
+    return aurocOf(scored);
+  }
+
+  /** Rank-based AUROC (ties count half) of {score, label} pairs. */
+  static double aurocOf(List<double[]> scored) {
+    scored.sort((a, b) -> Double.compare(a[0], b[0]));
+    double rankSumPos = 0;
+    long pos = 0, neg = 0;
+    int i = 0;
+    while (i < scored.size()) {
+      int j = i;
+      while (j < scored.size() && scored.get(j)[0] == scored.get(i)[0]) j++;
+      double midRank = (i + 1 + j) / 2.0;
+      for (int k = i; k < j; k++) {
+        if (scored.get(k)[1] > 0) {
+          rankSumPos += midRank;
+          pos++;
+        } else {
+          neg++;
+        }
+      }
+      i = j;
+    }
+    if (pos == 0 || neg == 0) return Double.NaN;
+    return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+  }
+
+  /** Prompts: validation windows that hold neither the target nor a related token. */
+  static List<long[]> prompts(List<long[]> valWindows, int count, int length, int target, List<Integer> related) {
+    Set<Long> avoid = new HashSet<>();
+    avoid.add((long) target);
+    for (int r : related) avoid.add((long) r);
+    List<long[]> out = new ArrayList<>();
+    for (long[] w : valWindows) {
+      if (out.size() == count) break;
+      long[] prompt = Arrays.copyOf(w, Math.min(length, w.length));
+      boolean clean = true;
+      for (long t : prompt) clean &= !avoid.contains(t);
+      if (clean) out.add(prompt);
+    }
+    return out;
+  }
+
+  /** Adds {@code alpha * sign * RMS(x) * e_0} at every position of {@code point} while installed. */
+  static HookHandle steer(Gpt model, int block, double alpha, int sign) {
+    return model.hooks().add("blocks." + block + ".hook_resid_post", x -> {
+      Tensor rms = x.mul(x).mean(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
+      Tensor out = x.clone();
+      out.select(2, 0).add_(rms.mul(new Scalar(alpha * sign)));
+      return out;
+    });
+  }
+
+  /** Mean P(target) at the last position of each prompt, for each alpha. */
+  static double[] pTarget(Gpt model, List<long[]> prompts, int block, int sign, int target, List<Double> alphas) {
+    double[] out = new double[alphas.size()];
+    for (int a = 0; a < alphas.size(); a++) {
+      double alpha = alphas.get(a);
+      HookHandle h = alpha == 0 ? null : steer(model, block, alpha, sign);
+      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        int len = prompts.get(0).length;
+        long[] flat = new long[prompts.size() * len];
+        for (int i = 0; i < prompts.size(); i++) System.arraycopy(prompts.get(i), 0, flat, i * len, len);
+        Tensor logits = model.forward(Tensor.create(flat, prompts.size(), len));
+        Tensor p = logits.select(1, len - 1).softmax(-1).select(1, target);
+        out[a] = p.mean().item_double();
+      } finally {
+        if (h != null) h.remove();
+      }
+    }
+    return out;
+  }
+
+  /** Unsteered and steered samples from the same prompts and seeds. */
+  static String samples(Gpt model, gradroute.text.BpeTokenizer tok, List<long[]> prompts, int count, int tokens, int block,
+      double alpha, int sign, long seed) {
+    StringBuilder sb = new StringBuilder();
+    Generation.Sampling sampling = Generation.Sampling.of(1.0, 50);
+    for (int i = 0; i < Math.min(count, prompts.size()); i++) {
+      long[] prompt = Arrays.copyOf(prompts.get(i), Math.min(16, prompts.get(i).length));
+      String p = decode(tok, prompt);
+      String plain = decode(tok, Generation.generate(model, prompt, tokens, sampling, seed + i, -1));
+      HookHandle h = steer(model, block, alpha, sign);
+      String steered;
+      try {
+        steered = decode(tok, Generation.generate(model, prompt, tokens, sampling, seed + i, -1));
+      } finally {
+        h.remove();
+      }
+      sb.append("### prompt ").append(i + 1).append(": ").append(p.strip()).append('\n');
+      sb.append("unsteered: ").append(plain.replace('\n', ' ')).append('\n');
+      sb.append("steered (alpha ").append(alpha).append("): ").append(steered.replace('\n', ' ')).append("\n\n");
+    }
+    return sb.toString();
+  }
+
+  static String decode(gradroute.text.BpeTokenizer tok, long[] ids) {
+    int[] i = new int[ids.length];
+    for (int k = 0; k < ids.length; k++) i[k] = (int) ids[k];
+    return tok.decode(i);
+  }
+}

@@ -1,0 +1,144 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.report.CsvTable;
+import gradroute.report.Plots;
+import gradroute.report.RunDirectory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** summary.json with its {@code criteria}, the CSVs and plots of a steering run. */
+final class NgReport {
+  /** One done-when criterion: measured mean and per-seed values against a threshold. */
+  record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) {}
+
+  record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
+      List<String> relatedTokens, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
+      Map<String, Criterion> criteria, boolean allHold, List<NgRunner.ModelRun> runs, double wallSeconds) {}
+
+  private NgReport() {}
+
+  static Summary write(RunDirectory run, NgSettings s, NgData data, String modelDescription, List<NgRunner.ModelRun> runs,
+      double wall) throws IOException {
+    List<NgEval.Result> routed = new ArrayList<>(), control = new ArrayList<>();
+    for (NgRunner.ModelRun r : runs) (r.eval().model().equals("routed") ? routed : control).add(r.eval());
+    Map<String, Criterion> c = new LinkedHashMap<>();
+    if (!routed.isEmpty()) {
+      c.put("routed_rank_top3", crit("routed token's rank by |cos(u_v, e_0)| (routed)", routed, NgEval.Result::targetRank,
+          "<= 3 on every seed", v -> v <= 3));
+      c.put("related_in_top10", crit("related tokens among the other top-10 by |cos| (routed)", routed,
+          NgEval.Result::relatedInTop10, ">= 3 on every seed", v -> v >= 3));
+      double[] mean = meanCurve(routed);
+      boolean monotone = true;
+      for (int i = 1; i < mean.length; i++) monotone &= mean[i] >= mean[i - 1];
+      c.put("p_target_monotone", new Criterion("mean P(target) non-decreasing in alpha (routed, seed-mean curve)",
+          "steps up", monotone ? 1 : 0, perSeedMonotone(routed), "Spearman rho = 1", monotone));
+      c.put("p_target_ratio", crit("P(target) at alpha " + s.alphas.get(s.alphas.size() - 1) + " / at 0 (routed)", routed,
+          NgEval.Result::pRatio, ">= 10 (seed mean)", null, 10, true));
+      c.put("auroc", crit("AUROC of s*x_0 at block " + s.steeringBlock() + " for next token = target (routed)", routed,
+          NgEval.Result::auroc, ">= 0.9 (seed mean)", null, 0.9, true));
+    }
+    if (!control.isEmpty()) {
+      c.put("control_rank_middle", crit("control's rank of the token by |cos| / vocab", control,
+          NgEval.Result::targetRankFraction, "in [0.2, 0.8] (seed mean)", null, Double.NaN, true));
+      Criterion mid = c.get("control_rank_middle");
+      c.put("control_rank_middle", new Criterion(mid.name(), mid.measure(), mid.mean(), mid.perSeed(), mid.threshold(),
+          mid.mean() >= 0.2 && mid.mean() <= 0.8));
+      Criterion ratio = crit("P(target) at alpha " + s.alphas.get(s.alphas.size() - 1) + " / at 0 (control)", control,
+          NgEval.Result::pRatio, "< 2 (seed mean)", null, 2, false);
+      c.put("control_p_ratio", ratio);
+    }
+    if (!routed.isEmpty() && !control.isEmpty() && routed.size() == control.size()) {
+      List<Double> gaps = new ArrayList<>();
+      for (int i = 0; i < routed.size(); i++) gaps.add(routed.get(i).valLoss() / control.get(i).valLoss() - 1);
+      double m = gaps.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      c.put("val_loss_gap", new Criterion("routed val loss / control val loss - 1", "relative", m, gaps, "<= 0.03 (seed mean)",
+          m <= 0.03));
+    }
+    boolean all = c.values().stream().allMatch(Criterion::holds);
+    Summary summary = new Summary("nanogpt steer", data.meta.corpus(), data.meta.routedWord(), data.meta.routedId(),
+        data.meta.routedFrequency(), data.meta.related().stream().limit(20).map(data.tokenizer::tokenText).toList(),
+        modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas, c, all, runs, wall);
+    gradroute.report.AtomicFiles.writeString(run.path("criteria.md"), table(summary));
+    writeTables(run, s, routed, control);
+    run.writeSummary(summary); // last: the run's result
+    return summary;
+  }
+
+  private static void writeTables(RunDirectory run, NgSettings s, List<NgEval.Result> routed, List<NgEval.Result> control)
+      throws IOException {
+    List<String> cols = new ArrayList<>(List.of("model", "seed", "val_loss", "target_rank", "related_top10", "auroc"));
+    for (double a : s.alphas) cols.add("p_alpha_" + a);
+    CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
+    List<NgEval.Result> all = new ArrayList<>(routed);
+    all.addAll(control);
+    for (NgEval.Result r : all) {
+      List<Object> row = new ArrayList<>(List.of(r.model(), r.seed(), r.valLoss(), r.targetRank(), r.relatedInTop10(), r.auroc()));
+      for (double p : r.pTarget()) row.add(p);
+      t.addRow(row.toArray());
+    }
+    t.write(run.path("results.csv"));
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    double[] xs = s.alphas.stream().mapToDouble(Double::doubleValue).toArray();
+    if (!routed.isEmpty()) curves.put("routed", new double[][] {xs, meanCurve(routed)});
+    if (!control.isEmpty()) curves.put("control", new double[][] {xs, meanCurve(control)});
+    Plots.lineChart("P(target) at the next token while steering dim 0", "alpha (x RMS of the residual)", "mean P(target)",
+        curves, Plots.LineOptions.DEFAULT.withLogY(), run.path("plots/p_target_vs_alpha.png"));
+    for (List<NgEval.Result> side : List.of(routed, control)) {
+      if (side.isEmpty()) continue;
+      NgEval.Result r = side.get(0);
+      CsvTable top = CsvTable.withColumns("rank", "token_plus_e0", "token_minus_e0").withDecimals(6);
+      for (int i = 0; i < r.topPositive().size(); i++) top.addRow(i + 1, r.topPositive().get(i), r.topNegative().get(i));
+      top.write(run.path("cosine_top20_" + r.model() + "-s" + r.seed() + ".csv"));
+      List<String> labels = new ArrayList<>();
+      for (int i = 0; i < r.topTokens().size(); i++) labels.add((i + 1) + ":" + r.topTokens().get(i).replace(' ', '_'));
+      double[] vals = r.topCos().clone();
+      for (int i = 0; i < vals.length; i++) vals[i] = Math.abs(vals[i]);
+      Plots.barChart("top 20 tokens by cos(u_v, " + (r.sign() > 0 ? "+" : "-") + "e_0), " + r.model() + " seed " + r.seed(),
+          "token", "|cos|", labels, vals, null, run.path("plots/cosine_top20_" + r.model() + ".png"));
+    }
+  }
+
+  static double[] meanCurve(List<NgEval.Result> rs) {
+    double[] m = new double[rs.get(0).pTarget().length];
+    for (NgEval.Result r : rs) for (int i = 0; i < m.length; i++) m[i] += r.pTarget()[i] / rs.size();
+    return m;
+  }
+
+  private static List<Double> perSeedMonotone(List<NgEval.Result> rs) {
+    List<Double> out = new ArrayList<>();
+    for (NgEval.Result r : rs) {
+      boolean ok = true;
+      for (int i = 1; i < r.pTarget().length; i++) ok &= r.pTarget()[i] >= r.pTarget()[i - 1];
+      out.add(ok ? 1.0 : 0.0);
+    }
+    return out;
+  }
+
+  private static Criterion crit(String name, List<NgEval.Result> rs, ToDoubleFunction<NgEval.Result> f, String threshold,
+      java.util.function.DoublePredicate everySeed) {
+    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
+    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return new Criterion(name, "value", m, v, threshold, v.stream().allMatch(everySeed::test));
+  }
+
+  private static Criterion crit(String name, List<NgEval.Result> rs, ToDoubleFunction<NgEval.Result> f, String threshold,
+      Object unused, double bound, boolean atLeast) {
+    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
+    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return new Criterion(name, "value", m, v, threshold, atLeast ? m >= bound : m < bound);
+  }
+
+  /** The criteria as a Markdown table (for the README). */
+  static String table(Summary s) {
+    CsvTable t = CsvTable.withColumns("criterion", "mean", "per seed", "threshold", "holds").withDecimals(4);
+    for (Criterion c : s.criteria().values()) {
+      t.addRow(c.name(), c.mean(), c.perSeed().stream().map(d -> String.format("%.4g", d)).toList().toString(), c.threshold(),
+          c.holds() ? "yes" : "no");
+    }
+    return t.toMarkdown();
+  }
+}

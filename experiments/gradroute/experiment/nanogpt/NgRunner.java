@@ -1,0 +1,163 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.distributed.ProcessGroup;
+import gradroute.distributed.WorldConfig;
+import gradroute.model.Gpt;
+import gradroute.model.GptConfig;
+import gradroute.model.LrSchedule;
+import gradroute.hooks.RoutingHook;
+import gradroute.report.AtomicFiles;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.routing.MaskTable;
+import gradroute.routing.TokenRule;
+import gradroute.train.Checkpoint;
+import gradroute.train.History;
+import gradroute.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Trains and evaluates the routed and control models of every seed, on this rank. */
+final class NgRunner {
+  private static final Logger log = LoggerFactory.getLogger(NgRunner.class);
+
+  /** What one trained model measured, plus its training speed. */
+  record ModelRun(NgEval.Result eval, double trainSeconds, double stepsPerSecond, int world, List<History.Row> history) {}
+
+  private final NgSettings s;
+  private final NgData data;
+  private final Path root;
+  private final Device device;
+  private final boolean resume;
+  private final ProcessGroup group;
+  private final WorldConfig world;
+
+  NgRunner(NgSettings s, NgData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
+    this.s = s;
+    this.data = data;
+    this.root = root;
+    this.device = device;
+    this.resume = resume;
+    this.group = group;
+    this.world = world;
+  }
+
+  GptConfig config() {
+    return GptConfig.modern(s.nLayers, s.dModel, s.nHeads, s.nKvHeads, data.tokenizer.vocabSize(), s.nCtx);
+  }
+
+  /** Every (seed, model) result; only rank 0's list is complete (the others evaluate nothing). */
+  List<ModelRun> runAll() throws IOException {
+    List<ModelRun> out = new ArrayList<>();
+    for (long seed : s.seeds) {
+      for (String m : s.models) {
+        ModelRun r = runOne(m, seed);
+        if (r != null) out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private ModelRun runOne(String kind, long seed) throws IOException {
+    String name = kind + "-s" + seed;
+    Path resultFile = root.resolve("models").resolve(name + ".json");
+    if (resume && Files.isRegularFile(resultFile)) {
+      log.info("{}: already done, skipped", name);
+      return world.isMain() ? Json.read(resultFile, ModelRun.class) : null;
+    }
+    boolean routed = kind.equals("routed");
+    GptConfig config = config();
+    int target = data.routedId();
+    try (Gpt model = Gpt.create(config, device, 1000 + seed)) {
+      if (group != null) group.broadcastParameters(new ArrayList<>(model.parameters().values()));
+      RoutingHook hook = null;
+      TokenRule rule = null;
+      if (routed) {
+        MaskTable table = MaskTable.builder(config.dModel()).dims(0).build(); // row 0 = e_0, row 1 = all ones
+        hook = new RoutingHook(table, device);
+        rule = new TokenRule(Map.of((long) target, 0), table.noMaskIndex());
+        for (int l = s.firstRoutedBlock(); l < s.nLayers; l++) model.hooks().add("blocks." + l + ".hook_resid_post", hook);
+      }
+      LrSchedule schedule = new LrSchedule(s.lr, s.minLr, s.warmup, s.steps);
+      int rank = world.rank(), size = world.worldSize();
+      NgTrainer trainer = new NgTrainer(model, s, schedule,
+          step -> data.trainWindows(seed, step, s.batch, rank, size, s.nCtx + 1), hook, rule, group);
+      Path ckptDir = world.isMain() ? root.resolve("checkpoints") : root.resolve("checkpoints").resolve("rank" + rank);
+      TrainingLoop loop = new TrainingLoop(name, s.steps, s.logEvery, new Checkpoint(ckptDir, name), s.checkpointEvery);
+      long t0 = System.nanoTime();
+      History history = loop.run(trainer, resume);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      model.hooks().clear();
+      if (hook != null) hook.release();
+      ModelRun run = null;
+      if (world.isMain()) {
+        NgEval.Result eval = evaluate(model, kind, seed);
+        long trained = history.rows().isEmpty() ? 0 : s.steps;
+        run = new ModelRun(eval, seconds, trained / seconds, size, history.rows());
+        writeHistory(name, history);
+        model.save(root.resolve("models").resolve(name + ".pt"));
+        Json.write(resultFile, run);
+        log.info("{}: val loss {}, target rank {} / {}, related in top 10: {}, AUROC {}, P(target) x{} at alpha {}", name,
+            f4(eval.valLoss()), eval.targetRank(), config.vocab(), eval.relatedInTop10(), f4(eval.auroc()),
+            String.format("%.1f", eval.pRatio()), s.alphas.get(s.alphas.size() - 1));
+      }
+      if (group != null) group.barrier();
+      return run;
+    }
+  }
+
+  private NgEval.Result evaluate(Gpt model, String kind, long seed) throws IOException {
+    int target = data.routedId();
+    NgEval.Readout r = NgEval.readout(model, target);
+    int block = s.steeringBlock();
+    List<long[]> val = data.valWindows(s.nCtx + 1, s.valWindows);
+    double valLoss = NgEval.valLoss(model, val, 16);
+    double auroc = NgEval.auroc(model, val, 16, block, r.sign(), target);
+    List<long[]> prompts = NgEval.prompts(data.valWindows(s.promptLength, Integer.MAX_VALUE), s.prompts, s.promptLength,
+        target, data.meta.related());
+    double[] p = NgEval.pTarget(model, prompts, block, r.sign(), target, s.alphas);
+    int related = 0, seen = 0;
+    for (int v : r.byAbs()) {
+      if (v == target) continue;
+      if (seen++ == 10) break;
+      if (data.meta.related().contains(v)) related++;
+    }
+    int[] pos = NgEval.topBySign(r.cos(), 1, 20), neg = NgEval.topBySign(r.cos(), -1, 20);
+    int[] side = NgEval.topBySign(r.cos(), r.sign(), 20);
+    double[] sideCos = new double[side.length];
+    List<String> sideTokens = new ArrayList<>();
+    for (int i = 0; i < side.length; i++) {
+      sideCos[i] = r.cos()[side[i]];
+      sideTokens.add(data.tokenizer.tokenText(side[i]));
+    }
+    String samples = NgEval.samples(model, data.tokenizer, prompts, s.samples, s.sampleTokens, block, s.sampleAlpha, r.sign(), seed);
+    AtomicFiles.writeString(root.resolve("samples").resolve(kind + "-s" + seed + ".txt"), samples);
+    return new NgEval.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, related,
+        r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens);
+  }
+
+  private List<String> texts(int[] ids) {
+    List<String> out = new ArrayList<>();
+    for (int id : ids) out.add(data.tokenizer.tokenText(id));
+    return out;
+  }
+
+  private void writeHistory(String name, History h) throws IOException {
+    CsvTable t = CsvTable.withColumns("step", "loss", "lr", "grad_norm");
+    for (History.Row row : h.rows()) {
+      t.addRow(row.step(), row.metrics().get("loss"), row.metrics().get("lr"), row.metrics().getOrDefault("grad_norm", Double.NaN));
+    }
+    t.write(root.resolve("training").resolve(name + ".csv"));
+  }
+
+  static String f4(double v) {
+    return String.format("%.4f", v);
+  }
+}
