@@ -2,8 +2,12 @@ package gradroute.experiment;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
+import gradroute.experiment.minigrid.Criteria;
 import gradroute.experiment.minigrid.MinigridConfig;
 import gradroute.experiment.minigrid.OversightSweep;
+import gradroute.report.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code gradroute minigrid}: the gridworld scalable-oversight experiment (gradient routing vs naive
  * outcome rewards, filtering, an oracle and a no-routing control) over oversight levels and seeds.
- * The presets are experiments/configs/minigrid/*.json: cpu (default) and quick.
+ * The presets are experiments/configs/minigrid/*.json: cpu (default: 1% oversight, where the
+ * done-when criteria are judged), figure (the paper's curve over six oversight levels, with the
+ * no_gate ablation) and quick.
  *
  * <p>The one change from the spec's loss in the CPU presets: an entropy bonus of 0.01, not 0.1.
  * With γ = 0.97 a step towards a terminal is worth only about 6% of the return more than a step
@@ -33,18 +39,18 @@ public final class MinigridExperiment implements Callable<Integer> {
     if (on) run.preset("quick");
   }
 
-  @Option(names = "--oversight", paramLabel = "P", description = "oversight levels, each in [0, 1] (default 0.01,0.05,0.2; quick 0.05,0.2)")
+  @Option(names = "--oversight", paramLabel = "P", description = "oversight levels, each in [0, 1] (default 0.01; figure preset 0.005,0.01,0.02,0.05,0.1,0.2; quick 0.05,0.2)")
   void oversight(String v) {
     run.set("--oversight", "oversight", v);
   }
 
   @Option(names = "--method", paramLabel = "M",
-      description = "routed|naive|filter|oracle|control|all, comma list (default routed,naive,filter,oracle; quick all)")
+      description = "routed|naive|filter|oracle|control|nogate|all, comma list (default routed,naive,filter,oracle; figure adds nogate; quick all)")
   void methods(String v) {
     run.set("--method", "methods", v);
   }
 
-  @Option(names = "--updates", paramLabel = "N", description = "gradient updates per run (default 1800; quick 30); the oracle gets oversight × as many")
+  @Option(names = "--updates", paramLabel = "N", description = "gradient updates per run (default 7200; quick 30); the oracle gets oversight × as many")
   void updates(String v) {
     run.set("--updates", "updates", v);
   }
@@ -77,6 +83,10 @@ public final class MinigridExperiment implements Callable<Integer> {
   @Option(names = "--workers", description = "runs trained side by side, each single-threaded on the CPU (default: physical cores)")
   Integer workers;
 
+  @Option(names = "--same-as", paramLabel = "RUN",
+      description = "a finished run of the same config (folder name under <out>/minigrid) made with other --workers or thread settings: the summary's criteria say whether the two summaries are the same")
+  String sameAs;
+
   private int parallelRuns(org.bytedeco.pytorch.Device dev) {
     if (workers != null) return workers;
     return dev.is_cpu() ? Math.max(1, org.bytedeco.pytorch.global.torch.get_num_threads()) : 1;
@@ -90,7 +100,17 @@ public final class MinigridExperiment implements Callable<Integer> {
       System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",
           settings.methodList().size() * settings.oversight().size() * settings.seeds(), settings.totalUpdates(),
           run.deviceName(), parallelRuns(dev), dir.root());
-      OversightSweep.Summary summary = new OversightSweep(settings, dev, dir, resume, parallelRuns(dev)).run();
+      OversightSweep sweep = new OversightSweep(settings, dev, dir, resume, parallelRuns(dev));
+      if (sameAs != null) {
+        Path other = dir.root().getParent().resolve(sameAs).resolve("summary.json");
+        if (!Files.exists(other)) throw new IllegalArgumentException("--same-as: no summary at " + other);
+        sweep.sameAs(sameAs, Json.read(other, OversightSweep.Summary.class).cells());
+      }
+      OversightSweep.Summary summary = sweep.run();
+      for (Criteria.Criterion c : summary.criteria()) {
+        System.out.printf("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
+            c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails");
+      }
       System.out.println(OversightSweep.summaryTable(summary.cells()).toMarkdown());
       System.out.println(summary.headline());
       System.out.printf("wall time %.0f s (the runs' own times add up to %.0f s); results in %s%n", summary.wallSeconds(),

@@ -77,7 +77,7 @@ public final class MnistExperiment implements Callable<Integer> {
       MnistSource source = MnistSource.fromId(c.source());
       Path idx = c.data() != null ? Path.of(c.data()) : source == MnistSource.MNIST_IDX ? idxCache() : null;
       TrainTest digits = source.load(idx, 0); // one fixed train/test split; seeds vary the model
-      MnistRun.Summary summary = new MnistRun(c, dir, resume, device, digits).run();
+      MnistRun.Result summary = new MnistRun(c, dir, resume, device, digits).run();
       System.out.println(summary.headline());
     });
     return 0;

@@ -2,8 +2,8 @@ package gradroute.experiment;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.experiment.tinystories.TsReport;
-import gradroute.experiment.tinystories.TsRunner;
+import gradroute.experiment.tinystories.TinyStoriesReport;
+import gradroute.experiment.tinystories.TinyStoriesRun;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * Ablate, compared with data filtering, RMU and the ERA control (paper §4.2.2; spec
  * shared/specs/tinystories.md). The default is spec §6's 2-core CPU demo on the synthetic corpus.
  */
-@Command(name = "tinystories", mixinStandardHelpOptions = true,
+@Command(name = "tinystories", mixinStandardHelpOptions = true, subcommands = TinyStoriesAnalyzeCommand.class,
     description = {"Unlearn the forest topic from TinyStories-style stories with Expand-Route-Ablate (ERA), and compare with "
         + "data filtering, RMU and the ERA control (expansion without routing), including a retraining attack.",
         "Writes results/tinystories/<run>/: summary.json, headline.md, losses.csv, attack.csv, training/*.csv, plots/*.png, "
@@ -128,24 +128,25 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     RunSetup<TinyStoriesConfig> setup = new RunSetup<>(run, "tinystories", TinyStoriesConfig.class, "demo");
     setup.start(setup.config(), (s, dir, device, resume) -> {
       long t0 = System.nanoTime();
-      TsRunner runner = new TsRunner(s, dir, device, resume);
-      List<TsRunner.MethodResult> results = runner.run();
+      TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume);
+      List<TinyStoriesRun.MethodResult> results = runner.run();
       double wall = (System.nanoTime() - t0) / 1e9;
-      TsReport.Summary summary = TsReport.write(dir, s, runner.data().description, run.deviceName(), results, wall);
-      System.out.println(TsReportText.headline(summary));
+      TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall);
+      System.out.println(ConsoleReport.headline(summary));
       System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
     });
     return 0;
   }
 
   /** Console rendering of the summary. */
-  static final class TsReportText {
-    static String headline(TsReport.Summary summary) {
+  static final class ConsoleReport {
+    static String headline(TinyStoriesReport.Result summary) {
       StringBuilder b = new StringBuilder();
-      b.append(gradroute.experiment.tinystories.TsReportTables.markdown(summary.table()));
-      for (TsReport.Criterion c : summary.criteria()) {
-        b.append(c.pass() == null ? "  n/a  " : c.pass() ? "  PASS " : "  FAIL ").append(c.name()).append(": ").append(c.measured()).append('\n');
-      }
+      b.append(gradroute.experiment.tinystories.TinyStoriesTables.markdown(summary.table()));
+      summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
+          .append(c.name()).append(": ").append(c.quantity()).append(" = ")
+          .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))
+          .append(" (").append(c.comparison()).append(' ').append(c.threshold()).append(")\n"));
       return b.toString();
     }
   }

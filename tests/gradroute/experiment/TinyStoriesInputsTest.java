@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradroute.experiment.tinystories.TsData;
+import gradroute.experiment.tinystories.TinyStoriesData;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
 import gradroute.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
@@ -24,12 +24,12 @@ class TinyStoriesInputsTest {
     Files.writeString(empty, "\n<|endoftext|>\n  \n");
     TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
     s.corpus = empty.toString();
-    var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    var e = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
     assertTrue(e.getMessage().contains("has no stories") && e.getMessage().contains("stories.txt"), e.getMessage());
 
     Path missing = dir.resolve("missing.txt");
     s.corpus = missing.toString();
-    var m = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    var m = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
     assertTrue(m.getMessage().contains("no such file") && m.getMessage().contains("missing.txt"), m.getMessage());
   }
 
@@ -39,7 +39,7 @@ class TinyStoriesInputsTest {
     Files.writeString(few, "Tom went to the forest.\n<|endoftext|>\nMia ate a cake.\n<|endoftext|>\n");
     TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
     s.corpus = few.toString();
-    var e = assertThrows(IllegalArgumentException.class, () -> TsData.load(s, null));
+    var e = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
     assertTrue(e.getMessage().contains("has 2 stories") && e.getMessage().contains("needs at least"), e.getMessage());
   }
 
@@ -47,11 +47,11 @@ class TinyStoriesInputsTest {
   void aWordThatIsNotOneTokenIsAClearError() {
     BpeTokenizer tok = BpeTokenizer.train(List.of("the tree and the tree and the tree", "a dog and a dog"), 270,
         Set.of(BpeTokenizer.END_OF_TEXT));
-    int tree = TsData.singleToken(tok, "tree");
+    int tree = TinyStoriesData.singleToken(tok, "tree");
     assertEquals(" tree", tok.tokenText(tree));
-    var e = assertThrows(IllegalArgumentException.class, () -> TsData.singleToken(tok, "woodland"));
+    var e = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.singleToken(tok, "woodland"));
     assertTrue(e.getMessage().contains("'woodland' does not tokenize to a single token"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> TsData.singleToken(tok, " "));
+    assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.singleToken(tok, " "));
   }
 
   @Test

@@ -17,6 +17,12 @@ public enum Method {
   ROUTING("routing", "routed", true, Reward.ROUTING, PolicyView.DIAMOND),
   /** The same network, reward and loss (gate loss included) without stop-gradients. */
   NO_ROUTING_CONTROL("no_routing_control", "control", true, Reward.ROUTING, PolicyView.DIAMOND),
+  /**
+   * The official ablation {@code no_gate}: routing as {@link #ROUTING} but the experts mixed half and
+   * half, no gate. (The official bulk_runs_ablations.py builds it with use_gate=True,
+   * use_gradient_routing=False, the same as the control; we build what its name says.)
+   */
+  NO_GATE("no_gate", "nogate", true, Reward.ROUTING, PolicyView.DIAMOND),
   /** Single expert on the outcome-based reward: learns to seek ghosts nobody oversees. */
   NAIVE_OUTCOMES("naive_outcomes", "naive", false, Reward.NAIVE, PolicyView.TRAINING),
   /** Single expert on the true reward, trained only on overseen episodes and those that reached nothing. */
@@ -60,7 +66,7 @@ public enum Method {
 
   /** Stop-gradients by episode label (only {@link #ROUTING}). */
   public boolean routesGradients() {
-    return this == ROUTING;
+    return this == ROUTING || this == NO_GATE;
   }
 
   /** Drops the steps of episodes that ended on a terminal nobody oversaw ({@link #FILTERING}). */
@@ -75,7 +81,7 @@ public enum Method {
 
   /** What the training algorithm needs to know about this method. */
   public AgentRecipe recipe() {
-    return new AgentRecipe(id, routedNetwork, reward, routesGradients(), filtersUnseen(), headline);
+    return new AgentRecipe(id, routedNetwork, reward, routesGradients(), filtersUnseen(), headline, this != NO_GATE);
   }
 
   /** The views worth evaluating: all three for a routed network, the training policy otherwise. */
@@ -102,7 +108,7 @@ public enum Method {
     if (n.equals("routing")) {
       return ROUTING;
     }
-    throw new IllegalArgumentException("unknown method '" + name + "' (expected routed, naive, filter, oracle, control or all)");
+    throw new IllegalArgumentException("unknown method '" + name + "' (expected routed, naive, filter, oracle, control, nogate or all)");
   }
 
   /** A comma list of names; {@code all} stands for every method. Order kept, duplicates dropped. */
@@ -121,7 +127,7 @@ public enum Method {
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("no method given (expected routed, naive, filter, oracle, control or all)");
+      throw new IllegalArgumentException("no method given (expected routed, naive, filter, oracle, control, nogate or all)");
     }
     return new ArrayList<>(out);
   }

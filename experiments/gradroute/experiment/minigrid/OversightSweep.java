@@ -6,6 +6,8 @@ import gradroute.report.Json;
 import gradroute.report.Plots;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
+import gradroute.rl.agent.RoutedPolicy;
+import gradroute.rl.reinforce.PolicyMaps;
 import gradroute.rl.env.GridRenderer;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.reinforce.AgentConfig;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OversightSweep {
   private static final Logger log = LoggerFactory.getLogger(OversightSweep.class);
+  /** libtorch and OpenBLAS threads of each run on the CPU, fixed so that results do not depend on the workers. */
+  public static final int THREADS_PER_RUN = 1;
 
   /** One trained run: its evaluations (one per policy view) and learning curve. */
   public record RunResult(
@@ -107,6 +111,9 @@ public final class OversightSweep {
   /**
    * @param wallSeconds this invocation's wall time (a resumed sweep counts only its own part)
    * @param runSeconds the runs' training and evaluation times added up, resumed ones included
+   * @param workers runs trained side by side (changes the wall time, not the numbers)
+   * @param threadsPerRun libtorch intra-op and OpenBLAS threads of each run on the CPU (-1 on a GPU);
+   *     fixed, because the thread count changes libtorch's sums and so the numbers
    */
   public record Summary(
       MinigridConfig settings,
@@ -115,17 +122,22 @@ public final class OversightSweep {
       double runSeconds,
       double trainSecondsPerUpdateRouted,
       String headline,
-      List<Cell> cells) {}
+      List<Cell> cells,
+      List<Criteria.Criterion> criteria,
+      int workers,
+      int threadsPerRun) {}
 
   private final MinigridConfig settings;
   private final Device device;
   private final RunDirectory run;
   private final boolean resume;
   private final int workers;
+  private List<Cell> sameAsCells;
+  private String sameAsName;
 
   /**
-   * @param workers runs trained side by side (each in its own thread); on the CPU each gets
-   *     {@code cores / workers} libtorch and OpenBLAS threads (at least one)
+   * @param workers runs trained side by side (each in its own thread); on the CPU each runs with
+   *     {@link #THREADS_PER_RUN} libtorch and OpenBLAS threads, so the worker count changes only the wall time
    */
   public OversightSweep(MinigridConfig settings, Device device, RunDirectory run, boolean resume, int workers) {
     if (workers < 1) {
@@ -143,6 +155,16 @@ public final class OversightSweep {
     double cost(long updates) {
       return method.updatesFor(updates, oversight) * (method.routedNetwork() ? 2.0 : 1.0);
     }
+  }
+
+  /**
+   * Judges the reproducibility criterion against {@code cells}, the summary of run {@code name}: a run
+   * of the same settings made with other worker or thread settings.
+   */
+  public OversightSweep sameAs(String name, List<Cell> cells) {
+    this.sameAsName = name;
+    this.sameAsCells = List.copyOf(cells);
+    return this;
   }
 
   public static String runId(Method m, double oversight, int seed) {
@@ -170,7 +192,9 @@ public final class OversightSweep {
     int savedBlas = CpuThreads.blasThreads();
     boolean cpu = device.is_cpu();
     if (cpu) {
-      CpuThreads.set(Math.max(1, savedTorch / workers));
+      // one intra-op thread per run whatever the worker count: libtorch's and OpenBLAS's reductions
+      // split their sums by thread count, so a run's numbers would otherwise depend on --workers
+      CpuThreads.set(THREADS_PER_RUN);
     }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
     try {
@@ -238,6 +262,9 @@ public final class OversightSweep {
     for (PolicyView v : method.evaluatedViews()) {
       evals.add(trainer.evaluate(v, settings.finalEvalEnvs(), settings.finalEvalSteps(), Seeds.mix(seed, 4, 0)));
     }
+    if (method.routedNetwork()) {
+      writeExpertDiagnostics(id, trainer, history, dir);
+    }
     if (method == Method.ROUTING) {
       GridRenderer.renderStripPng(
           Evaluation.episode(trainer.policy(), PolicyView.DIAMOND, GridworldConfig.of(1, p, Seeds.mix(seed, 5, 0)), 20, device),
@@ -256,6 +283,26 @@ public final class OversightSweep {
         index, total, id, config.updates(), trainSeconds, trainer.secondsPerUpdate(), head.view(),
         head.ghostRateGhostUnseen(), head.diamondRateGhostUnseen(), head.meanReturn()));
     return result;
+  }
+
+  /** The gate's decision and both experts' policies per cell (PNG), and each expert's rates during training (plot). */
+  private void writeExpertDiagnostics(String id, ReinforceTrainer trainer, History history, Path dir) throws IOException {
+    List<PolicyMaps> maps = new ArrayList<>();
+    for (int[] placement : PolicyMaps.standardPlacements(GridworldConfig.DEFAULT_SIZE)) {
+      maps.add(PolicyMaps.of((RoutedPolicy) trainer.policy(), GridworldConfig.DEFAULT_SIZE, placement[0], placement[1], device));
+    }
+    PolicyMaps.writePng(maps, id + ": gate (blue = diamond expert) and policies per cell", dir.resolve("policy_maps.png"));
+    Map<String, double[][]> curves = new LinkedHashMap<>();
+    for (String expert : List.of("diamond", "ghost")) {
+      for (String terminal : List.of("diamond", "ghost")) {
+        double[][] c = history.series("eval_" + expert + "_expert_" + terminal + "_rate");
+        if (c[0].length > 0) curves.put(expert + " expert: " + terminal + " rate", c);
+      }
+    }
+    if (!curves.isEmpty()) {
+      Plots.lineChart(id + ": each expert on its own during training", "update", "share of episodes", curves,
+          dir.resolve("expert_rates.png"));
+    }
   }
 
   Summary summarise(List<RunResult> results, double wall) {
@@ -287,7 +334,9 @@ public final class OversightSweep {
     if (!perUpdate.isEmpty()) routedSeconds = Stat.of(perUpdate).mean();
     double runSeconds = 0;
     for (RunResult r : results) runSeconds += r.wallSeconds();
-    return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells);
+    return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells,
+        Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName), workers,
+        device.is_cpu() ? THREADS_PER_RUN : -1);
   }
 
   /** A sentence comparing the steered routed agent with naive and filtering at the lowest level. */

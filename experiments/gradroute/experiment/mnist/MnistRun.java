@@ -30,7 +30,7 @@ public final class MnistRun {
   public record Trained(long seed, boolean routing, SplitEvaluation.Result evaluation, double wallSeconds,
                         double stepsPerSecond, long steps) {}
 
-  public record Summary(String run, Path directory, MnistConfig config, String dataset, int trainImages, int testImages,
+  public record Result(String run, Path directory, MnistConfig config, String dataset, int trainImages, int testImages,
                         List<Trained> routed, List<Trained> control, Map<String, Double> mean) {
     public String headline() {
       StringBuilder s = new StringBuilder();
@@ -65,7 +65,7 @@ public final class MnistRun {
     this.digits = digits;
   }
 
-  public Summary run() throws IOException {
+  public Result run() throws IOException {
     ImageDataset train = digits.train();
     ImageDataset test = digits.test();
     int width = train.pixelsPerImage();
@@ -79,7 +79,7 @@ public final class MnistRun {
     Map<String, History> histories = new LinkedHashMap<>();
     SplitAutoencoder first = null;
     for (long seed : config.seeds()) {
-      Result r = trainOne(config, seed, trainImages, train.labels(), testImages, test.labels(), median, dir);
+      SeedRun r = trainOne(config, seed, trainImages, train.labels(), testImages, test.labels(), median, dir);
       routed.add(r.trained);
       histories.put("seed " + seed, r.history);
       if (first == null) first = r.model;
@@ -87,15 +87,15 @@ public final class MnistRun {
         control.add(trainOne(config.control(), seed, trainImages, train.labels(), testImages, test.labels(), median, dir).trained);
       }
     }
-    Summary summary = new Summary(dir.runName(), dir.root(), config, config.source(), train.count(), test.count(),
+    Result summary = new Result(dir.runName(), dir.root(), config, config.source(), train.count(), test.count(),
         routed, control, means(routed, control));
     write(summary, dir, histories, first, testImages, test.labels());
     return summary;
   }
 
-  private record Result(Trained trained, History history, SplitAutoencoder model) {}
+  private record SeedRun(Trained trained, History history, SplitAutoencoder model) {}
 
-  private Result trainOne(MnistConfig config, long seed, Tensor trainImages, int[] trainLabels, Tensor testImages,
+  private SeedRun trainOne(MnistConfig config, long seed, Tensor trainImages, int[] trainLabels, Tensor testImages,
                           int[] testLabels, Tensor median, RunDirectory dir) {
     torch.manual_seed(seed);
     SplitAutoencoder model = new SplitAutoencoder(trainImages.size(1) > 0 ? (int) trainImages.size(1) : 784,
@@ -112,7 +112,7 @@ public final class MnistRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     SplitEvaluation.Result eval = SplitEvaluation.evaluate(model, testImages, testLabels, median);
     log.info("{}: R_A {} R_B {} S {}", name, fmt(eval.rA()), fmt(eval.rB()), fmt(eval.s()));
-    return new Result(new Trained(seed, config.routing(), eval, seconds, timing.stepsPerSecond(),
+    return new SeedRun(new Trained(seed, config.routing(), eval, seconds, timing.stepsPerSecond(),
         training.totalSteps()), history, model);
   }
 
@@ -146,7 +146,7 @@ public final class MnistRun {
     return sum / t.evaluation().perDigit().size();
   }
 
-  private void write(Summary summary, RunDirectory dir, Map<String, History> histories, SplitAutoencoder model,
+  private void write(Result summary, RunDirectory dir, Map<String, History> histories, SplitAutoencoder model,
                      Tensor testImages, int[] testLabels) throws IOException {
     CsvTable perDigit = CsvTable.withColumns("model", "seed", "digit", "count", "decoder_mae", "certificate_A_mae",
         "certificate_B_mae", "decoder_mse", "certificate_A_mse", "certificate_B_mse", "median_image_mae").withDecimals(5);

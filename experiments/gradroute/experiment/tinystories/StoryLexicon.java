@@ -90,6 +90,20 @@ final class StoryLexicon {
             new GradedWord("sunny", 0.3, 0.035, 0.20, List.of("It was a warm and sunny day.", "The sky was sunny.")),
             new GradedWord("water", 0.3, 0.035, 0.20, List.of("{N} drank some cold water.", "{N} splashed some water.")));
 
+    /**
+     * Forest animals: few enough that half the labels already teach their facts, yet
+     * {@code 3 × size} facts are more than 64 attack stories (about two facts each) re-teach.
+     */
+    static final List<String> FOREST_ENTITIES = List.of("owl", "squirrel", "deer", "fox", "badger", "hedgehog", "woodpecker",
+            "raccoon", "chipmunk", "mole", "moose", "lynx", "porcupine", "weasel", "boar", "marten", "wren", "beetle", "vole", "bobcat");
+    /**
+     * The one value pool of every forest relation: forest-only objects, so a fact's value is
+     * forest-specific (token weight near 0) and, with one pool for all relations, only the
+     * entity and the relation together determine it (no attention-only shortcut from the verb).
+     */
+    static final List<String> FOREST_OBJECTS = List.of("acorns", "mushrooms", "pinecones", "ferns", "stump", "hollow", "burrow",
+            "thicket", "moss", "twigs", "bracken", "lichen", "sap", "brambles", "toadstools", "saplings");
+
     private static final List<String> SEEN_INTROS = List.of("{N} saw {a}.", "{N} met {a}.", "{N} spotted {a}.", "{N} watched {a}.");
 
     private static final Map<StoryTopic, TopicWords> TOPICS = new EnumMap<>(StoryTopic.class);
@@ -112,15 +126,10 @@ final class StoryLexicon {
                         "{N} jumped over a stump.", "{N} followed some animal tracks.", "{N} collected pinecones in a basket.",
                         "{N} touched the soft moss.", "{N} peeked into a hollow log."),
                 SEEN_INTROS,
-                List.of("owl", "squirrel", "deer", "fox", "badger", "hedgehog", "rabbit", "bear", "wolf", "woodpecker",
-                        "raccoon", "chipmunk", "mole", "beaver", "moose", "elk", "lynx", "porcupine", "skunk", "weasel",
-                        "boar", "stag", "marten", "jay", "thrush", "wren", "toad", "beetle", "snail", "spider",
-                        "bat", "shrew", "vole", "finch", "lizard", "ferret", "hare", "cuckoo", "bobcat", "possum"),
-                List.of(new Relation("The {e} ate the {v}.", List.of("mice", "acorns", "berries", "nuts", "seeds", "worms", "grubs",
-                                "mushrooms", "honey", "roots", "insects", "pinecones", "cherries", "clover")),
-                        new Relation("The {e} lived in the {v}.", List.of("hollow", "burrow", "den", "nest", "stump", "log", "cave",
-                                "thicket", "bushes", "hole", "hedge", "ferns")),
-                        new Relation("The {e} was afraid of the {v}.", FEARS)),
+                FOREST_ENTITIES,
+                List.of(new Relation("The {e} liked the {v}.", FOREST_OBJECTS),
+                        new Relation("The {e} slept by the {v}.", FOREST_OBJECTS),
+                        new Relation("The {e} was afraid of the {v}.", FOREST_OBJECTS)),
                 List.of()));
         TOPICS.put(StoryTopic.PARK, new TopicWords(
                 List.of("the park", "the big park", "the playground", "the city park"),

@@ -1,7 +1,7 @@
 package gradroute.model.era;
 
-import gradroute.hooks.Edits;
 import gradroute.hooks.HookHandle;
+import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import java.util.Arrays;
@@ -112,9 +112,7 @@ public final class Expansion {
     if (keep < 0 || keep > width) throw new IllegalArgumentException("keep must be in 0.." + width + ", got " + keep);
     float[] mask = new float[width];
     Arrays.fill(mask, 0, keep, 1f);
-    Tensor keepMask = Tensor.create(mask, width);
-    if (!model.device().is_cpu()) keepMask = keepMask.to(model.device(), org.bytedeco.pytorch.global.torch.ScalarType.Float);
-    return Edits.ablate(model, "blocks." + layer + ".mlp.hook_post", keepMask);
+    return ComponentAblation.zeroAblate(model, new ComponentAblation.Edit("blocks." + layer + ".mlp.hook_post", mask));
   }
 
   /** The block index of a parameter or hook name ({@code blocks.{i}....}), or -1. */

@@ -15,10 +15,19 @@ import gradroute.rl.env.Reward;
  * @param routesGradients stop-gradients by episode label ({@code RouteGates}); needs the routed network
  * @param filtersUnseen drop the steps of episodes that ended on a terminal nobody oversaw
  * @param evaluatedView the policy the in-training evaluation acts with
+ * @param gated the routed network's experts are mixed by a learned gate (false: half and half, the
+ *     {@code no_gate} ablation); true for a single-expert network
  */
 public record AgentRecipe(String name, boolean routedNetwork, Reward reward, boolean routesGradients, boolean filtersUnseen,
-    PolicyView evaluatedView) {
+    PolicyView evaluatedView, boolean gated) {
+  /** A recipe whose routed network has a gate. */
+  public AgentRecipe(String name, boolean routedNetwork, Reward reward, boolean routesGradients, boolean filtersUnseen,
+      PolicyView evaluatedView) {
+    this(name, routedNetwork, reward, routesGradients, filtersUnseen, evaluatedView, true);
+  }
+
   public AgentRecipe {
+    if (!gated && !routedNetwork) throw new IllegalArgumentException("agent recipe '" + name + "': only a routed network can drop its gate");
     if (name == null || name.isBlank()) throw new IllegalArgumentException("agent recipe needs a name");
     if (reward == null) throw new IllegalArgumentException("agent recipe '" + name + "' has no reward");
     if (evaluatedView == null) throw new IllegalArgumentException("agent recipe '" + name + "' has no evaluated view");

@@ -79,7 +79,7 @@ public final class ReinforceLoss {
 
     Tensor gateLoss = null;
     int labelled = 0;
-    if (recipe.routedNetwork()) {
+    if (forward.gateLogit() != null) {
       float[] target = new float[rows];
       float[] labelledMask = new float[rows];
       for (int i = 0; i < rows; i++) {
@@ -101,7 +101,7 @@ public final class ReinforceLoss {
         total = total.add(gateLoss.mul(new Scalar(config.gateWeight())));
       }
     }
-    if (recipe.routedNetwork() && config.commitWeight() > 0 && labelled < rows) {
+    if (forward.gateLogit() != null && config.commitWeight() > 0 && labelled < rows) {
       // the optional commitment term: binary entropy of σ(gate) on the unlabelled rows, minimised
       float[] unlabelled = new float[rows];
       for (int i = 0; i < rows; i++) {

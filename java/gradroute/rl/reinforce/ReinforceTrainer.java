@@ -67,7 +67,7 @@ public final class ReinforceTrainer implements Trainable {
     // the global generator seeds the initial weights: one trainer at a time, so parallel runs stay reproducible
     synchronized (INIT_LOCK) {
       torch.manual_seed(Seeds.mix(config.seed(), 0, 0));
-      policy = config.recipe().routedNetwork() ? RoutedPolicy.forGrid(size) : SingleExpertPolicy.forGrid(size);
+      policy = config.recipe().routedNetwork() ? RoutedPolicy.forGrid(size, config.recipe().gated()) : SingleExpertPolicy.forGrid(size);
       value = ValueNetwork.forGrid(size);
     }
     if (!cpu) {
@@ -119,6 +119,14 @@ public final class ReinforceTrainer implements Trainable {
       metrics.put("eval_return", r.meanReturn());
       metrics.put("eval_ghost_rate_unseen", r.ghostRateGhostUnseen());
       metrics.put("eval_diamond_rate_unseen", r.diamondRateGhostUnseen());
+      if (config.recipe().routedNetwork()) {
+        // each expert on its own, so a run's history shows whether (and when) the experts split
+        for (PolicyView expert : new PolicyView[] {PolicyView.DIAMOND, PolicyView.GHOST}) {
+          Evaluation.Result e = evaluate(expert, config.evalEnvs(), config.evalSteps(), Seeds.mix(config.seed(), 3, step));
+          metrics.put("eval_" + expert.label() + "_expert_diamond_rate", e.diamondRate());
+          metrics.put("eval_" + expert.label() + "_expert_ghost_rate", e.ghostRate());
+        }
+      }
     }
     return metrics;
   }
@@ -194,25 +202,10 @@ public final class ReinforceTrainer implements Trainable {
     m.put("train_unseen_ghost_rate", episodes == 0 ? Double.NaN : stats.unseenGhost / episodes);
     m.put("episodes", episodes);
     m.put("labelled_episodes", (double) stats.overseenTerminal);
-    if (config.recipe().routedNetwork()) {
+    if (loss.gateLogit() != null) {
       m.put("gate_loss", loss.gate() == null ? 0.0 : loss.gate().item_float());
       m.put("labelled_fraction", loss.labelledRows() / (double) rows);
-      // how well the gate tells the episodes apart: mean σ(gate) on steps of episodes that end on the
-      // diamond minus that on steps of episodes that end on the ghost, labelled or not
-      float[] gate = gradroute.runtime.TensorArrays.toFloats(loss.gateLogit());
-      double onDiamond = 0, onGhost = 0;
-      int nDiamond = 0, nGhost = 0;
-      for (int i = 0; i < rows; i++) {
-        double sigma = 1 / (1 + Math.exp(-gate[i]));
-        if (outcomes[i] == RolloutBuffer.OVERSEEN_DIAMOND || outcomes[i] == RolloutBuffer.UNSEEN_DIAMOND) {
-          onDiamond += sigma;
-          nDiamond++;
-        } else if (outcomes[i] == RolloutBuffer.OVERSEEN_GHOST || outcomes[i] == RolloutBuffer.UNSEEN_GHOST) {
-          onGhost += sigma;
-          nGhost++;
-        }
-      }
-      m.put("gate_separation", nDiamond == 0 || nGhost == 0 ? Double.NaN : onDiamond / nDiamond - onGhost / nGhost);
+      GateStatistics.put(gradroute.runtime.TensorArrays.toFloats(loss.gateLogit()), outcomes, m);
     }
     if (config.recipe().filtersUnseen()) {
       m.put("kept_fraction", loss.keptRows() / rows);

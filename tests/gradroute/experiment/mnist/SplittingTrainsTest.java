@@ -29,7 +29,7 @@ class SplittingTrainsTest {
         MnistConfig.class, List.of(new ConfigOverride("test", "epochs", "12"), new ConfigOverride("test", "withControl", "true"),
             new ConfigOverride("test", "checkpointEvery", "100")));
     RunDirectory dir = RunDirectory.create(results, "mnist", "test", quick);
-    MnistRun.Summary s = new MnistRun(quick, dir, false, new Device("cpu"), digits).run();
+    MnistRun.Result s = new MnistRun(quick, dir, false, new Device("cpu"), digits).run();
     double routed = s.mean().get("S");
     double control = s.mean().get("S_control");
     assertTrue(routed > control + 0.05, "S routed " + routed + " vs control " + control);

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * Sequences are BOS + story tokens, truncated to {@code nCtx + 1}. The corpus is the same for
  * every run seed.
  */
-public final class TsData {
-  private static final Logger log = LoggerFactory.getLogger(TsData.class);
+public final class TinyStoriesData {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesData.class);
 
   public final BpeTokenizer tokenizer;
   public final long bos;
-  /** Training stream: stories {@code 0 .. trainStories-1}, then the extra pool. */
+  /** Training stream: stories {@code 0 .. streamStories-1} (shuffled per seed), then the extra pool. */
   public final List<long[]> train;
   /** Keyword-rule label of each training story (stream and extras). */
   public final boolean[] trainForget;
@@ -34,7 +34,7 @@ public final class TsData {
   public final List<long[]> valForget;
   public final String description;
 
-  private TsData(BpeTokenizer tokenizer, List<long[]> train, boolean[] trainForget, int streamSize, List<long[]> valRetain,
+  private TinyStoriesData(BpeTokenizer tokenizer, List<long[]> train, boolean[] trainForget, int streamSize, List<long[]> valRetain,
       List<long[]> valForget, String description) {
     this.tokenizer = tokenizer;
     this.bos = tokenizer.eosId();
@@ -56,13 +56,13 @@ public final class TsData {
    *
    * @param tokenizerDir where the tokenizer is cached: loaded when present, else trained and saved
    */
-  public static TsData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
+  public static TinyStoriesData load(TinyStoriesConfig s, Path tokenizerDir) throws java.io.IOException {
     s.validate();
     ForgetLabels rule;
     List<String> trainText;
     List<String> validation;
     String description;
-    int needTrain = s.trainStories() + extraStories(s);
+    int needTrain = s.streamStories() + extraStories(s);
     if (s.synthetic()) {
       rule = ForgetLabels.untruncated();
       List<SyntheticStories.Story> stories = SyntheticStories.forSplit("train", s.corpusSeed).generate(needTrain);
@@ -88,7 +88,7 @@ public final class TsData {
       if (all.isEmpty()) throw new IllegalArgumentException("corpus " + file + " has no stories");
       if (all.size() < needTrain + s.validationRetain + s.validationForget) {
         throw new IllegalArgumentException("corpus " + file + " has " + all.size() + " stories; this configuration needs at least "
-            + (needTrain + s.validationRetain + s.validationForget) + " (steps × batch = " + s.trainStories() + " for training, "
+            + (needTrain + s.validationRetain + s.validationForget) + " (steps × batch = " + s.trainStories() + " for training and a third more for data filtering, "
             + extraStories(s) + " for coherence tuning, " + (s.validationRetain + s.validationForget) + " for validation)");
       }
       Collections.shuffle(all, new Random(s.corpusSeed));
@@ -126,7 +126,7 @@ public final class TsData {
     }
     List<long[]> valRetain = new ArrayList<>(), valForget = new ArrayList<>();
     for (String text : validation) (rule.isForget(text) ? valForget : valRetain).add(encode(tokenizer, text, s.nCtx));
-    return new TsData(tokenizer, train, trainForget, s.trainStories(), valRetain, valForget, description);
+    return new TinyStoriesData(tokenizer, train, trainForget, s.streamStories(), valRetain, valForget, description);
   }
 
   /** BOS + the story's tokens, at most {@code nCtx + 1} in all. */

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * after training, ablation and coherence tuning, runs retraining attacks and generates text.
  * Every finished method is stored under {@code stages/} so that {@code --resume} skips it.
  */
-public final class TsRunner {
-  private static final Logger log = LoggerFactory.getLogger(TsRunner.class);
+public final class TinyStoriesRun {
+  private static final Logger log = LoggerFactory.getLogger(TinyStoriesRun.class);
   static final List<String> METHODS = List.of("base", "era", "filter", "rmu", "control");
   static final String[] PROBE_WORDS = {"tree", "trees", "forest", "owl", "squirrel", "acorns", "moss", "leaves", "shadows",
       "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
@@ -81,11 +81,11 @@ public final class TsRunner {
   private final Device device;
   private final boolean resume;
   private final Set<String> methods;
-  private TsData data;
+  private TinyStoriesData data;
   private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
   private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
 
-  public TsRunner(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
+  public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
     this.s = settings;
     this.run = run;
     this.device = device;
@@ -107,7 +107,7 @@ public final class TsRunner {
 
   public List<MethodResult> run() throws IOException {
     long t0 = System.nanoTime();
-    data = TsData.load(s, run.path("tokenizer"));
+    data = TinyStoriesData.load(s, run.path("tokenizer"));
     log.info("{}; {} training stories, validation {} retain / {} forget, vocabulary {}", data.description, data.streamSize,
         data.valRetain.size(), data.valForget.size(), data.tokenizer.vocabSize());
     log.info("data ready in {} s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
@@ -117,7 +117,7 @@ public final class TsRunner {
     return results;
   }
 
-  public TsData data() {
+  public TinyStoriesData data() {
     return data;
   }
 
@@ -206,11 +206,15 @@ public final class TsRunner {
     return new TokenBatch(seqs, s.nCtx + 1, data.bos);
   }
 
-  /** Base (all stories) or data filtering (labelled forget stories dropped); same LR horizon. */
+  /** Base (all stories) or data filtering (labelled forget stories dropped); both train ERA's steps on the full LR schedule. */
   private MethodResult trainPlain(long seed, String method, Double p, int[] order, int[] labels) throws IOException {
     List<Integer> kept = new ArrayList<>();
     for (int i : order) if (labels[i] != ForgetLabels.FORGET) kept.add(i);
-    int steps = kept.size() / s.batch;
+    int steps = s.steps; // filtering trains as many steps as ERA, on the full schedule (the stream has a reserve for it)
+    if (kept.size() < steps * s.batch) {
+      throw new IllegalStateException(key(seed, method, p) + ": " + kept.size() + " stories are left after filtering; "
+          + steps + " steps × " + s.batch + " need " + steps * s.batch);
+    }
     String key = key(seed, method, p);
     Gpt model = Gpt.create(originalConfig(), device, seed);
     LmTrainer trainer = new LmTrainer(model, trainOptimizer(), schedule(),
@@ -290,7 +294,7 @@ public final class TsRunner {
         }
       }
     };
-    EraPipeline.Result era = EraPipeline.run(key, Gpt.create(original, device, seed), spec, batches, weights, coherence(labels), stages);
+    EraPipeline.Result era = EraPipeline.run(key, Gpt.create(original, device, seed), spec, batches, weights, coherence(), stages);
     try (Gpt ablated = era.model()) {
       Attack a = routing ? attack(key, ablated, seed) : Attack.NONE;
       Losses trained = stageLosses.get(EraPipeline.Stage.TRAINED);
@@ -369,7 +373,7 @@ public final class TsRunner {
       CsvTable t = CsvTable.withColumns("word", "token", "ratio", "weight", "original_dims_gate");
       for (String word : PROBE_WORDS) {
         try {
-          int id = TsData.singleToken(data.tokenizer, word);
+          int id = TinyStoriesData.singleToken(data.tokenizer, word);
           t.addRow(word, id, w.ratio(id), (double) w.weight(id), (double) w.originalDimsGate(id, (float) s.alphaOriginal));
         } catch (IllegalArgumentException e) {
           log.debug("token weight table: {}", e.getMessage());
@@ -380,11 +384,14 @@ public final class TsRunner {
     return new SoftTokenRule(w.weights());
   }
 
-  /** The coherence fine-tune's data: a fixed batch of retain stories and held-out retain stories to select the step by. */
-  private EraPipeline.CoherenceSpec coherence(int[] labels) {
+  /**
+   * The coherence fine-tune's data: a fixed batch of true retain stories (by the keyword rule, not
+   * the partial labels) and held-out true retain stories to select the step by.
+   */
+  private EraPipeline.CoherenceSpec coherence() {
     List<long[]> tune = new ArrayList<>(), select = new ArrayList<>();
     for (int i = data.streamSize; i < data.train.size(); i++) {
-      if (labels[i] == ForgetLabels.FORGET) continue;
+      if (data.trainForget[i]) continue; // true retain stories, as the paper's coherence step uses, whatever the oversight
       if (tune.size() < s.coherenceStories) tune.add(data.train.get(i));
       else if (select.size() < s.coherenceSelectionStories) select.add(data.train.get(i));
     }
@@ -395,36 +402,11 @@ public final class TsRunner {
         AdamWConfig.of(s.coherenceLr, s.beta1, s.beta2, s.weightDecay));
   }
 
-  private boolean[] topicTokens;
-
-  /** Tokens whose weight from true labels over the training stream is below 0.5 (the forget topic's own words). */
-  boolean[] topicTokens() {
-    if (topicTokens == null) {
-      List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
-      for (int i = 0; i < data.streamSize; i++) {
-        long[] seq = data.train.get(i);
-        int[] body = new int[seq.length - 1];
-        for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
-        (data.trainForget[i] ? forget : retain).add(body);
-      }
-      TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
-      topicTokens = new boolean[data.tokenizer.vocabSize()];
-      int n = 0;
-      for (int v = 0; v < topicTokens.length; v++) if (topicTokens[v] = w.weight(v) < 0.5f) n++;
-      log.info("{} forest-topic tokens (w < 0.5 by true labels)", n);
-    }
-    return topicTokens;
-  }
-
-  private LmEval forgetEval;
-  private LmEval retainEval;
+  private TinyStoriesEvaluation evaluation;
 
   Losses losses(Gpt model) {
-    if (forgetEval == null) {
-      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
-      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
-    }
-    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()));
+    if (evaluation == null) evaluation = new TinyStoriesEvaluation(s, data);
+    return evaluation.losses(model);
   }
 
   private record Attack(int[] steps, double[] forget, double min, double seconds) {

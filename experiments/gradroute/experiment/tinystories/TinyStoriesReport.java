@@ -1,7 +1,7 @@
 package gradroute.experiment.tinystories;
 
-import gradroute.experiment.tinystories.TsRunner.Losses;
-import gradroute.experiment.tinystories.TsRunner.MethodResult;
+import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
+import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /** Tables, plots, the pass/fail criteria and summary.json of a TinyStories run. */
-public final class TsReport {
+public final class TinyStoriesReport {
   /** Mean and sample standard deviation over seeds (sd 0 for one seed). */
   public record Stat(double mean, double sd, int n) {
     static Stat of(List<Double> xs) {
@@ -43,21 +43,19 @@ public final class TsReport {
       Stat retainAblated, Stat forgetFinal, Stat retainFinal, Stat forgetBefore, Stat minForgetAfterAttack,
       Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal) {}
 
-  public record Criterion(String name, String measured, Boolean pass) {}
-
-  public record Summary(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
-      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, List<Criterion> criteria,
+  public record Result(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
+      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, Map<String, TinyStoriesCriteria.Criterion> criteria,
       List<MethodResult> results) {}
 
-  private TsReport() {}
+  private TinyStoriesReport() {}
 
-  public static Summary write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
+  public static Result write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
       double wallSeconds) throws IOException {
     List<Row> table = table(results);
-    List<Criterion> criteria = criteria(table);
+    Map<String, TinyStoriesCriteria.Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight);
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds.size(), Double::sum);
-    Summary summary = new Summary("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
+    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
         criteria, results);
 
     CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens");
@@ -87,11 +85,10 @@ public final class TsReport {
         .append(s.attackSteps).append(" steps. Unlearning = F final − F before (ERA: pre-ablation; filter/RMU: base); ")
         .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
         .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
-    md.append(headline.toMarkdown()).append("\n## Criteria\n\n");
-    for (Criterion c : criteria) {
-      md.append("- ").append(c.pass() == null ? "n/a" : c.pass() ? "PASS" : "FAIL").append(" — ").append(c.name()).append(": ")
-          .append(c.measured()).append('\n');
-    }
+    md.append(headline.toMarkdown()).append("\n## Criteria (summary.json: criteria)\n\n");
+    String criteriaTable = TinyStoriesCriteria.table(criteria).toMarkdown();
+    md.append(criteriaTable);
+    AtomicFiles.writeString(run.path("criteria.md"), criteriaTable);
     AtomicFiles.writeString(run.path("headline.md"), md.toString());
 
     StringBuilder gen = new StringBuilder("# Generations\n\nPrompt: \"" + s.prompt + "\"\n");
@@ -152,70 +149,6 @@ public final class TsReport {
     return t;
   }
 
-  private static Row find(List<Row> table, String method, Double p) {
-    for (Row r : table) if (r.method().equals(method) && Objects.equals(r.p(), p)) return r;
-    return null;
-  }
-
-  static List<Criterion> criteria(List<Row> table) {
-    List<Criterion> out = new ArrayList<>();
-    Row control = find(table, "control", null);
-    if (control != null) {
-      double df = control.forgetAblated().mean() - control.forgetTrained().mean();
-      double dr = control.retainAblated().mean() - control.retainTrained().mean();
-      out.add(new Criterion("control: ablation moves forget and retain loss by <= 0.02",
-          String.format(Locale.ROOT, "ΔF = %+.4f, ΔR = %+.4f", df, dr), Math.abs(df) <= 0.02 && Math.abs(dr) <= 0.02));
-    } else {
-      out.add(new Criterion("control: ablation moves forget and retain loss by <= 0.02", "control not run", null));
-    }
-    Row era1 = find(table, "era", 1.0);
-    if (era1 != null) {
-      double df = era1.forgetAblated().mean() - era1.forgetTrained().mean();
-      double dr = era1.retainAblated().mean() - era1.retainTrained().mean();
-      out.add(new Criterion("ERA p=1: ablation raises forget loss >= 3x more than retain loss",
-          String.format(Locale.ROOT, "ΔF = %+.4f, ΔR = %+.4f, ratio %.2f", df, dr, df / Math.max(dr, 1e-9)), df > 0 && df >= 3 * dr));
-      double rf = era1.retainFinal().mean() - era1.retainTrained().mean();
-      double ff = era1.forgetFinal().mean() - era1.forgetTrained().mean();
-      boolean recovers = rf <= 0.5 * dr || rf <= 0.02;
-      boolean stays = ff >= 0.5 * df && ff > 0;
-      out.add(new Criterion("ERA p=1: after coherence retain recovers (R rise at most half of ablation's) while forget stays high "
-          + "(at least half of the ablation rise)",
-          String.format(Locale.ROOT, "R final − R trained = %+.4f (ablated %+.4f), F final − F trained = %+.4f (ablated %+.4f)", rf, dr, ff, df),
-          df > 0 && recovers && stays));
-    } else {
-      out.add(new Criterion("ERA p=1: ablation and coherence", "ERA at p=1 not run", null));
-    }
-    Row eraHalf = find(table, "era", 0.5), filterHalf = find(table, "filter", 0.5);
-    if (eraHalf != null && filterHalf != null) {
-      double e = eraHalf.minForgetAfterAttack().mean(), f = filterHalf.minForgetAfterAttack().mean();
-      out.add(new Criterion("p=0.5: ERA's min forget loss after the retraining attack is above data filtering's",
-          String.format(Locale.ROOT, "ERA %.4f vs filter %.4f (difference %+.4f)", e, f, e - f), e > f));
-    } else {
-      out.add(new Criterion("p=0.5: ERA vs filter after retraining", "ERA or filter at p=0.5 not run", null));
-    }
-    Row era1b = find(table, "era", 1.0), filter1 = find(table, "filter", 1.0);
-    if (era1b != null && filter1 != null) {
-      double e = era1b.minForgetAfterAttack().mean(), f = filter1.minForgetAfterAttack().mean();
-      out.add(new Criterion("p=1 (spec, informational): filter's min forget after attack >= ERA's",
-          String.format(Locale.ROOT, "filter %.4f vs ERA %.4f", f, e), f >= e));
-    }
-    for (double p : new double[] {0.5, 1.0}) {
-      Row e = find(table, "era", p), f = find(table, "filter", p);
-      if (e != null && f != null) {
-        out.add(new Criterion("p=" + p + " (spec, informational): ERA's retain loss is above filter's (alignment tax)",
-            String.format(Locale.ROOT, "ERA %.4f vs filter %.4f", e.retainFinal().mean(), f.retainFinal().mean()),
-            e.retainFinal().mean() > f.retainFinal().mean()));
-      }
-    }
-    for (Row r : table) {
-      if (r.method().equals("rmu")) {
-        out.add(new Criterion("RMU p=" + r.p() + " (reported)", String.format(Locale.ROOT,
-            "F %.4f (base %.4f), R %.4f, min F after attack %.4f", r.forgetFinal().mean(), r.forgetBefore().mean(),
-            r.retainFinal().mean(), r.minForgetAfterAttack().mean()), null));
-      }
-    }
-    return out;
-  }
 
   private static void plots(RunDirectory run, TinyStoriesConfig s, List<MethodResult> results, List<Row> table) throws IOException {
     // training loss (first seed)
@@ -223,7 +156,7 @@ public final class TsReport {
     Map<String, double[][]> curves = new LinkedHashMap<>();
     for (MethodResult r : results) {
       if (r.seed() != seed0 || r.method().equals("rmu")) continue;
-      Path csv = run.path("training/" + TsRunner.key(r.seed(), r.method(), r.p()) + ".csv");
+      Path csv = run.path("training/" + TinyStoriesRun.key(r.seed(), r.method(), r.p()) + ".csv");
       double[][] xy = readCurve(csv);
       if (xy != null && xy[0].length > 1) curves.put(label(r.method(), r.p()), xy);
     }
@@ -255,6 +188,7 @@ public final class TsReport {
       Plots.lineChart("Retraining attack: " + s.attackStories + " forget stories, lr " + s.attackLr, "attack step",
           "forget validation loss", attack, run.path("plots/retraining_attack.png"));
     }
+    oversightPlot(run, results);
     // forget / retain loss per stage for ERA and control
     List<String> cats = new ArrayList<>();
     Map<String, double[]> bars = new LinkedHashMap<>();
@@ -272,6 +206,37 @@ public final class TsReport {
     }
     if (!cats.isEmpty()) {
       Plots.groupedBarChart("Unlearning per method (mean over seeds)", "method", "nats", cats, bars, run.path("plots/unlearning.png"));
+    }
+  }
+
+  /**
+   * The paper's partial-oversight figure: per method, the minimum forget loss after the retraining
+   * attack against the labelled share p, and the retain loss beside it (mean ± sd over seeds).
+   */
+  private static void oversightPlot(RunDirectory run, List<MethodResult> results) throws IOException {
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    for (String method : List.of("era", "filter", "rmu")) {
+      List<Double> ps = pValues(results, method).stream().filter(Objects::nonNull).sorted().toList();
+      if (ps.isEmpty()) continue;
+      double[][] forget = new double[3][ps.size()], retain = new double[3][ps.size()];
+      for (int i = 0; i < ps.size(); i++) {
+        double p = ps.get(i);
+        List<MethodResult> g = results.stream().filter(r -> r.method().equals(method) && Objects.equals(r.p(), p)).toList();
+        Stat f = Stat.of(g.stream().map(MethodResult::attackMin).toList());
+        Stat r = Stat.of(g.stream().map(x -> x.fin().retain()).toList());
+        forget[0][i] = retain[0][i] = p;
+        forget[1][i] = f.mean();
+        forget[2][i] = f.sd();
+        retain[1][i] = r.mean();
+        retain[2][i] = r.sd();
+      }
+      series.put(method + ": min forget loss after attack", forget);
+      series.put(method + ": retain loss", retain);
+    }
+    boolean sweep = results.stream().filter(r -> r.p() != null).map(MethodResult::p).distinct().count() >= 2;
+    if (!series.isEmpty() && sweep) {
+      Plots.lineChart("Partial oversight: forget loss after the retraining attack, and retain loss", "labelled share p of forget stories",
+          "validation loss (nats/token)", series, Plots.LineOptions.DEFAULT.withErrorBars(), run.path("plots/partial_oversight.png"));
     }
   }
 
