@@ -392,6 +392,26 @@ public final class Gpt implements HookedModel, AutoCloseable {
     ModuleState.save(params, Map.of(), archive);
   }
 
+  /** A training checkpoint: this model (as {@link #save}) and its optimiser, under "model" and "optimizer". */
+  public void saveWithOptimizer(OutputArchive archive, org.bytedeco.pytorch.Optimizer optimizer) {
+    OutputArchive m = new OutputArchive();
+    save(m);
+    archive.write("model", m);
+    OutputArchive o = new OutputArchive();
+    optimizer.save(o);
+    archive.write("optimizer", o);
+  }
+
+  /** Restores what {@link #saveWithOptimizer} wrote. */
+  public void loadWithOptimizer(InputArchive archive, org.bytedeco.pytorch.Optimizer optimizer) {
+    InputArchive m = new InputArchive();
+    archive.read("model", m);
+    load(m);
+    InputArchive o = new InputArchive();
+    archive.read("optimizer", o);
+    optimizer.load(o);
+  }
+
   /** Saves to a libtorch archive file, atomically. */
   public void save(Path file) throws IOException {
     OutputArchive out = new OutputArchive();

@@ -88,21 +88,11 @@ public final class LmTrainer implements Trainable {
 
   @Override
   public void save(OutputArchive archive) {
-    OutputArchive m = new OutputArchive();
-    model.save(m);
-    archive.write("model", m);
-    OutputArchive o = new OutputArchive();
-    optimizer.save(o);
-    archive.write("optimizer", o);
+    model.saveWithOptimizer(archive, optimizer);
   }
 
   @Override
   public void load(InputArchive archive) {
-    InputArchive m = new InputArchive();
-    archive.read("model", m);
-    model.load(m);
-    InputArchive o = new InputArchive();
-    archive.read("optimizer", o);
-    optimizer.load(o);
+    model.loadWithOptimizer(archive, optimizer);
   }
 }

@@ -18,9 +18,9 @@ import java.util.List;
  * @param batch sequences per optimiser step, all ranks together
  * @param microBatch sequences per forward/backward on one rank (at most {@code batch})
  * @param similarWindow the ±window of the context vectors that define the routed token's
- *     distributional neighbours (see {@link NgData#similar})
+ *     distributional neighbours (see {@link NanoGptData#similar})
  * @param similarCount distributional neighbours kept; "related" in the readout criterion is these
- *     together with the topic neighbours (co-occurrence lift, {@link NgData#related})
+ *     together with the topic neighbours (co-occurrence lift, {@link NanoGptData#related})
  */
 public record NanoGptConfig(
     String corpus,

@@ -149,18 +149,18 @@ public final class SteerCommand implements Callable<Integer> {
   private static void train(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
       WorldConfig world) throws Exception {
     long t0 = System.nanoTime();
-    NgData data = world.isMain() ? NgData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
+    NanoGptData data = world.isMain() ? NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
-    if (data == null) data = NgData.load(s.corpusFile(), s.routedWord(), s.vocab());
-    NgRunner runner = new NgRunner(s, data, root, device, resume, group, world);
+    if (data == null) data = NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab());
+    SteeringRun runner = new SteeringRun(s, data, root, device, resume, group, world);
     System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
         data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
         data.meta.routedFrequency(), runner.config());
-    List<NgRunner.ModelRun> runs = runner.runAll();
+    List<SteeringRun.ModelRun> runs = runner.runAll();
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;
-      NgReport.Summary summary = NgReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);
-      System.out.println(NgReport.table(summary));
+      SteeringReport.Summary summary = SteeringReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);
+      System.out.println(SteeringReport.table(summary));
       System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
     }
   }

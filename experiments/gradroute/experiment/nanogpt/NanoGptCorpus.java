@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * bible-kjv} package (the {@code bible} program decompresses {@code bible-kjv-text}'s data; verse
  * references are stripped), or any UTF-8 file.
  */
-final class NgCorpus {
+final class NanoGptCorpus {
   static final String DEFAULT_NAME = "kjv";
   private static final String[] BIBLE_ARGS = {"bible", "-f", "Gen1:1-Rev22:21"};
 
-  private NgCorpus() {}
+  private NanoGptCorpus() {}
 
   /** The corpus' lines: the file's, or the KJV's verses when {@code file} is null. */
   static List<String> lines(Path file) throws IOException {

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** The steering-scalar evaluation of one trained model (spec §5, steering acceptance). */
-final class NgEval {
+final class SteeringEvaluation {
   /** Cosine of every unembedding row with e_0, and the routed token's place by |cos|. */
   record Readout(double[] cos, int targetRank, int sign, int[] byAbs) {}
 
@@ -31,7 +31,7 @@ final class NgEval {
       int relatedInTop10ByAbs, double targetCos, int sign, double auroc, double[] pTarget, double pRatio, List<String> topPositive,
       List<String> topNegative, double[] topCos, List<String> topTokens) {}
 
-  private NgEval() {}
+  private SteeringEvaluation() {}
 
   static Readout readout(Gpt model, int target) {
     double[] cos;

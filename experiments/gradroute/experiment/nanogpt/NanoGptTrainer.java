@@ -30,7 +30,7 @@ import org.bytedeco.pytorch.TensorVector;
  *
  * <p>Metrics: {@code loss} (mean over the global batch), {@code lr}, {@code grad_norm}.
  */
-final class NgTrainer implements Trainable {
+final class NanoGptTrainer implements Trainable {
   interface Windows {
     List<long[]> of(long step);
   }
@@ -46,7 +46,7 @@ final class NgTrainer implements Trainable {
   private final ProcessGroup group;
   private final List<Tensor> params;
 
-  NgTrainer(Gpt model, NanoGptConfig s, LrSchedule schedule, Windows windows, RoutingHook routing, TokenRule rule,
+  NanoGptTrainer(Gpt model, NanoGptConfig s, LrSchedule schedule, Windows windows, RoutingHook routing, TokenRule rule,
       ProcessGroup group) {
     this.model = model;
     this.schedule = schedule;
@@ -104,21 +104,11 @@ final class NgTrainer implements Trainable {
 
   @Override
   public void save(OutputArchive archive) {
-    OutputArchive m = new OutputArchive();
-    model.save(m);
-    archive.write("model", m);
-    OutputArchive o = new OutputArchive();
-    optimizer.save(o);
-    archive.write("optimizer", o);
+    model.saveWithOptimizer(archive, optimizer);
   }
 
   @Override
   public void load(InputArchive archive) {
-    InputArchive m = new InputArchive();
-    archive.read("model", m);
-    model.load(m);
-    InputArchive o = new InputArchive();
-    archive.read("optimizer", o);
-    optimizer.load(o);
+    model.loadWithOptimizer(archive, optimizer);
   }
 }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * nanoGPT), and {@code related.csv}, the tokens that co-occur with the routed one far above chance.
  * The folder is built aside and moved into place, so a killed build leaves no half cache.
  */
-final class NgData {
-  private static final Logger log = LoggerFactory.getLogger(NgData.class);
+final class NanoGptData {
+  private static final Logger log = LoggerFactory.getLogger(NanoGptData.class);
   /** Every VAL_EVERY-th block of BLOCK_LINES lines is held out (the KJV's books all reach validation). */
   static final int BLOCK_LINES = 50;
   static final int VAL_EVERY = 20;
@@ -48,7 +48,7 @@ final class NgData {
   final Meta meta;
   final Path dir;
 
-  private NgData(Path dir, BpeTokenizer tokenizer, TokenFile train, TokenFile val, Meta meta) {
+  private NanoGptData(Path dir, BpeTokenizer tokenizer, TokenFile train, TokenFile val, Meta meta) {
     this.dir = dir;
     this.tokenizer = tokenizer;
     this.train = train;
@@ -61,14 +61,14 @@ final class NgData {
   }
 
   /** Loads the cached build for these settings, building it first when missing. */
-  static NgData load(Path corpusFile, String routedWord, int vocab) throws IOException {
-    List<String> lines = NgCorpus.lines(corpusFile);
-    String name = corpusFile == null ? NgCorpus.DEFAULT_NAME : corpusFile.getFileName().toString();
+  static NanoGptData load(Path corpusFile, String routedWord, int vocab) throws IOException {
+    List<String> lines = NanoGptCorpus.lines(corpusFile);
+    String name = corpusFile == null ? NanoGptCorpus.DEFAULT_NAME : corpusFile.getFileName().toString();
     String key = name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + hash(lines, routedWord, vocab);
     Path dir = DataCache.defaultDir().resolve("nanogpt").resolve(key);
     if (!Files.isRegularFile(dir.resolve("meta.json"))) build(dir, name, lines, routedWord, vocab);
     Meta meta = Json.read(dir.resolve("meta.json"), Meta.class);
-    return new NgData(dir, BpeTokenizer.load(dir.resolve("tokenizer")), TokenFile.open(dir.resolve("train.bin")),
+    return new NanoGptData(dir, BpeTokenizer.load(dir.resolve("tokenizer")), TokenFile.open(dir.resolve("train.bin")),
         TokenFile.open(dir.resolve("val.bin")), meta);
   }
 

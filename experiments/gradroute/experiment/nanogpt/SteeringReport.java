@@ -11,45 +11,45 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** summary.json with its {@code criteria}, the CSVs and plots of a steering run. */
-final class NgReport {
+final class SteeringReport {
   /** One done-when criterion: measured mean and per-seed values against a threshold. */
   record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) {}
 
   record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
       List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
-      Map<String, Criterion> criteria, boolean allHold, List<NgRunner.ModelRun> runs, double wallSeconds) {}
+      Map<String, Criterion> criteria, boolean allHold, List<SteeringRun.ModelRun> runs, double wallSeconds) {}
 
-  private NgReport() {}
+  private SteeringReport() {}
 
-  static Summary write(RunDirectory run, NanoGptConfig s, NgData data, List<Integer> similar, String modelDescription,
-      List<NgRunner.ModelRun> runs,
+  static Summary write(RunDirectory run, NanoGptConfig s, NanoGptData data, List<Integer> similar, String modelDescription,
+      List<SteeringRun.ModelRun> runs,
       double wall) throws IOException {
-    List<NgEval.Result> routed = new ArrayList<>(), control = new ArrayList<>();
-    for (NgRunner.ModelRun r : runs) (r.eval().model().equals("routed") ? routed : control).add(r.eval());
+    List<SteeringEvaluation.Result> routed = new ArrayList<>(), control = new ArrayList<>();
+    for (SteeringRun.ModelRun r : runs) (r.eval().model().equals("routed") ? routed : control).add(r.eval());
     Map<String, Criterion> c = new LinkedHashMap<>();
     if (!routed.isEmpty()) {
-      c.put("routed_rank_top3", crit("routed token's rank by |cos(u_v, e_0)| (routed)", routed, NgEval.Result::targetRank,
+      c.put("routed_rank_top3", crit("routed token's rank by |cos(u_v, e_0)| (routed)", routed, SteeringEvaluation.Result::targetRank,
           "<= 3 on every seed", v -> v <= 3));
       c.put("related_in_top10", crit("related tokens (topic or distributional neighbours) among the 10 others most aligned with the target's side of e_0 (routed)", routed,
-          NgEval.Result::relatedInTop10, ">= 3 on every seed", v -> v >= 3));
+          SteeringEvaluation.Result::relatedInTop10, ">= 3 on every seed", v -> v >= 3));
       double[] mean = meanCurve(routed);
       boolean monotone = true;
       for (int i = 1; i < mean.length; i++) monotone &= mean[i] >= mean[i - 1];
       c.put("p_target_monotone", new Criterion("mean P(target) non-decreasing in alpha (routed, seed-mean curve)",
           "steps up", monotone ? 1 : 0, perSeedMonotone(routed), "Spearman rho = 1", monotone));
       c.put("p_target_ratio", crit("P(target) at alpha " + s.alphas().get(s.alphas().size() - 1) + " / at 0 (routed)", routed,
-          NgEval.Result::pRatio, ">= 10 (seed mean)", null, 10, true));
+          SteeringEvaluation.Result::pRatio, ">= 10 (seed mean)", null, 10, true));
       c.put("auroc", crit("AUROC of s*x_0 at block " + s.steeringBlock() + " for next token = target (routed)", routed,
-          NgEval.Result::auroc, ">= 0.9 (seed mean)", null, 0.9, true));
+          SteeringEvaluation.Result::auroc, ">= 0.9 (seed mean)", null, 0.9, true));
     }
     if (!control.isEmpty()) {
       c.put("control_rank_middle", crit("control's rank of the token by |cos| / vocab", control,
-          NgEval.Result::targetRankFraction, "in [0.2, 0.8] (seed mean)", null, Double.NaN, true));
+          SteeringEvaluation.Result::targetRankFraction, "in [0.2, 0.8] (seed mean)", null, Double.NaN, true));
       Criterion mid = c.get("control_rank_middle");
       c.put("control_rank_middle", new Criterion(mid.name(), mid.measure(), mid.mean(), mid.perSeed(), mid.threshold(),
           mid.mean() >= 0.2 && mid.mean() <= 0.8));
       Criterion ratio = crit("P(target) at alpha " + s.alphas().get(s.alphas().size() - 1) + " / at 0 (control)", control,
-          NgEval.Result::pRatio, "< 2 (seed mean)", null, 2, false);
+          SteeringEvaluation.Result::pRatio, "< 2 (seed mean)", null, 2, false);
       c.put("control_p_ratio", ratio);
     }
     if (!routed.isEmpty() && !control.isEmpty() && routed.size() == control.size()) {
@@ -70,14 +70,14 @@ final class NgReport {
     return summary;
   }
 
-  private static void writeTables(RunDirectory run, NanoGptConfig s, List<NgEval.Result> routed, List<NgEval.Result> control)
+  private static void writeTables(RunDirectory run, NanoGptConfig s, List<SteeringEvaluation.Result> routed, List<SteeringEvaluation.Result> control)
       throws IOException {
     List<String> cols = new ArrayList<>(List.of("model", "seed", "val_loss", "target_rank", "related_top10", "related_top10_by_abs", "auroc"));
     for (double a : s.alphas()) cols.add("p_alpha_" + a);
     CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
-    List<NgEval.Result> all = new ArrayList<>(routed);
+    List<SteeringEvaluation.Result> all = new ArrayList<>(routed);
     all.addAll(control);
-    for (NgEval.Result r : all) {
+    for (SteeringEvaluation.Result r : all) {
       List<Object> row = new ArrayList<>(List.of(r.model(), r.seed(), r.valLoss(), r.targetRank(), r.relatedInTop10(), r.relatedInTop10ByAbs(), r.auroc()));
       for (double p : r.pTarget()) row.add(p);
       t.addRow(row.toArray());
@@ -89,9 +89,9 @@ final class NgReport {
     if (!control.isEmpty()) curves.put("control", new double[][] {xs, meanCurve(control)});
     Plots.lineChart("P(target) at the next token while steering dim 0", "alpha (x RMS of the residual)", "mean P(target)",
         curves, Plots.LineOptions.DEFAULT.withLogY(), run.path("plots/p_target_vs_alpha.png"));
-    for (List<NgEval.Result> side : List.of(routed, control)) {
+    for (List<SteeringEvaluation.Result> side : List.of(routed, control)) {
       if (side.isEmpty()) continue;
-      NgEval.Result r = side.get(0);
+      SteeringEvaluation.Result r = side.get(0);
       CsvTable top = CsvTable.withColumns("rank", "token_plus_e0", "token_minus_e0").withDecimals(6);
       for (int i = 0; i < r.topPositive().size(); i++) top.addRow(i + 1, r.topPositive().get(i), r.topNegative().get(i));
       top.write(run.path("cosine_top20_" + r.model() + "-s" + r.seed() + ".csv"));
@@ -104,15 +104,15 @@ final class NgReport {
     }
   }
 
-  static double[] meanCurve(List<NgEval.Result> rs) {
+  static double[] meanCurve(List<SteeringEvaluation.Result> rs) {
     double[] m = new double[rs.get(0).pTarget().length];
-    for (NgEval.Result r : rs) for (int i = 0; i < m.length; i++) m[i] += r.pTarget()[i] / rs.size();
+    for (SteeringEvaluation.Result r : rs) for (int i = 0; i < m.length; i++) m[i] += r.pTarget()[i] / rs.size();
     return m;
   }
 
-  private static List<Double> perSeedMonotone(List<NgEval.Result> rs) {
+  private static List<Double> perSeedMonotone(List<SteeringEvaluation.Result> rs) {
     List<Double> out = new ArrayList<>();
-    for (NgEval.Result r : rs) {
+    for (SteeringEvaluation.Result r : rs) {
       boolean ok = true;
       for (int i = 1; i < r.pTarget().length; i++) ok &= r.pTarget()[i] >= r.pTarget()[i - 1];
       out.add(ok ? 1.0 : 0.0);
@@ -120,14 +120,14 @@ final class NgReport {
     return out;
   }
 
-  private static Criterion crit(String name, List<NgEval.Result> rs, ToDoubleFunction<NgEval.Result> f, String threshold,
+  private static Criterion crit(String name, List<SteeringEvaluation.Result> rs, ToDoubleFunction<SteeringEvaluation.Result> f, String threshold,
       java.util.function.DoublePredicate everySeed) {
     List<Double> v = rs.stream().map(f::applyAsDouble).toList();
     double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     return new Criterion(name, "value", m, v, threshold, v.stream().allMatch(everySeed::test));
   }
 
-  private static Criterion crit(String name, List<NgEval.Result> rs, ToDoubleFunction<NgEval.Result> f, String threshold,
+  private static Criterion crit(String name, List<SteeringEvaluation.Result> rs, ToDoubleFunction<SteeringEvaluation.Result> f, String threshold,
       Object unused, double bound, boolean atLeast) {
     List<Double> v = rs.stream().map(f::applyAsDouble).toList();
     double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

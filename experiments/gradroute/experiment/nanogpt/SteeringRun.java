@@ -30,14 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Trains and evaluates the routed and control models of every seed, on this rank. */
-final class NgRunner {
-  private static final Logger log = LoggerFactory.getLogger(NgRunner.class);
+final class SteeringRun {
+  private static final Logger log = LoggerFactory.getLogger(SteeringRun.class);
 
   /** What one trained model measured, plus its training speed. */
-  record ModelRun(NgEval.Result eval, double trainSeconds, double stepsPerSecond, int world, List<History.Row> history) {}
+  record ModelRun(SteeringEvaluation.Result eval, double trainSeconds, double stepsPerSecond, int world, List<History.Row> history) {}
 
   private final NanoGptConfig s;
-  private final NgData data;
+  private final NanoGptData data;
   private final Path root;
   private final Device device;
   private final boolean resume;
@@ -47,7 +47,7 @@ final class NgRunner {
   private final Set<Integer> related = new LinkedHashSet<>();
   private final List<Integer> similar;
 
-  NgRunner(NanoGptConfig s, NgData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
+  SteeringRun(NanoGptConfig s, NanoGptData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
     this.s = s;
     this.data = data;
     this.root = root;
@@ -103,7 +103,7 @@ final class NgRunner {
       }
       LrSchedule schedule = new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps());
       int rank = world.rank(), size = world.worldSize();
-      NgTrainer trainer = new NgTrainer(model, s, schedule,
+      NanoGptTrainer trainer = new NanoGptTrainer(model, s, schedule,
           step -> data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1), hook, rule, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
       // rank 0 alone checkpoints; the weights and optimiser state are the same on every rank, so the others resume from it
@@ -117,7 +117,7 @@ final class NgRunner {
       if (hook != null) hook.release();
       ModelRun run = null;
       if (world.isMain()) {
-        NgEval.Result eval = evaluate(model, kind, seed);
+        SteeringEvaluation.Result eval = evaluate(model, kind, seed);
         long trained = history.rows().isEmpty() ? 0 : s.steps();
         run = new ModelRun(eval, seconds, trained / seconds, size, history.rows());
         writeHistory(name, history);
@@ -132,29 +132,29 @@ final class NgRunner {
     }
   }
 
-  private NgEval.Result evaluate(Gpt model, String kind, long seed) throws IOException {
+  private SteeringEvaluation.Result evaluate(Gpt model, String kind, long seed) throws IOException {
     int target = data.routedId();
-    NgEval.Readout r = NgEval.readout(model, target);
+    SteeringEvaluation.Readout r = SteeringEvaluation.readout(model, target);
     int block = s.steeringBlock();
     List<long[]> val = data.valWindows(s.nCtx() + 1, s.valWindows());
-    double valLoss = NgEval.valLoss(model, val, 16);
-    double auroc = NgEval.auroc(model, val, 16, block, r.sign(), target);
-    List<long[]> prompts = NgEval.prompts(data.valWindows(s.promptLength(), Integer.MAX_VALUE), s.prompts(), s.promptLength(),
+    double valLoss = SteeringEvaluation.valLoss(model, val, 16);
+    double auroc = SteeringEvaluation.auroc(model, val, 16, block, r.sign(), target);
+    List<long[]> prompts = SteeringEvaluation.prompts(data.valWindows(s.promptLength(), Integer.MAX_VALUE), s.prompts(), s.promptLength(),
         target, data.meta.related());
-    double[] p = NgEval.pTarget(model, prompts, block, r.sign(), target, s.alphas());
+    double[] p = SteeringEvaluation.pTarget(model, prompts, block, r.sign(), target, s.alphas());
     int relatedByAbs = relatedAmongTop10(r.byAbs(), target);
-    int relatedAligned = relatedAmongTop10(NgEval.topBySign(r.cos(), r.sign(), 11), target);
-    int[] pos = NgEval.topBySign(r.cos(), 1, 20), neg = NgEval.topBySign(r.cos(), -1, 20);
-    int[] side = NgEval.topBySign(r.cos(), r.sign(), 20);
+    int relatedAligned = relatedAmongTop10(SteeringEvaluation.topBySign(r.cos(), r.sign(), 11), target);
+    int[] pos = SteeringEvaluation.topBySign(r.cos(), 1, 20), neg = SteeringEvaluation.topBySign(r.cos(), -1, 20);
+    int[] side = SteeringEvaluation.topBySign(r.cos(), r.sign(), 20);
     double[] sideCos = new double[side.length];
     List<String> sideTokens = new ArrayList<>();
     for (int i = 0; i < side.length; i++) {
       sideCos[i] = r.cos()[side[i]];
       sideTokens.add(data.tokenizer.tokenText(side[i]));
     }
-    String samples = NgEval.samples(model, data.tokenizer, prompts, s.samples(), s.sampleTokens(), block, s.sampleAlpha(), r.sign(), seed);
+    String samples = SteeringEvaluation.samples(model, data.tokenizer, prompts, s.samples(), s.sampleTokens(), block, s.sampleAlpha(), r.sign(), seed);
     AtomicFiles.writeString(root.resolve("samples").resolve(kind + "-s" + seed + ".txt"), samples);
-    return new NgEval.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, relatedAligned, relatedByAbs,
+    return new SteeringEvaluation.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, relatedAligned, relatedByAbs,
         r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens);
   }
 
