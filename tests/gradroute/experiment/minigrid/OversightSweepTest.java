@@ -5,36 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
-import gradroute.runtime.CpuThreads;
+import gradroute.runtime.SingleThreaded;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.pytorch.Device;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A tiny sweep writes every output, and resuming it reads finished runs back. */
+@ExtendWith(SingleThreaded.class)
 class OversightSweepTest {
-  private static int torchThreads;
-  private static int blasThreads;
-
-  @BeforeAll
-  static void init() {
-    TorchRuntime.init();
-    // small single-threaded products: OpenBLAS' own pool stalls on busy shared cores
-    torchThreads = CpuThreads.torchThreads();
-    blasThreads = CpuThreads.blasThreads();
-    CpuThreads.set(1);
-  }
-
-  @AfterAll
-  static void restoreThreads() {
-    CpuThreads.set(torchThreads, blasThreads);
-  }
-
   @Test
   void writesSummaryTablesPlotsAndResumes(@TempDir Path root) throws Exception {
     MinigridConfig s = new MinigridConfig(List.of("routed", "oracle"),

@@ -5,38 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.experiment.minigrid.Method;
-import gradroute.runtime.CpuThreads;
-import gradroute.runtime.TorchRuntime;
+import gradroute.runtime.SingleThreaded;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;
 import gradroute.train.TrainingLoop;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run stopped at a checkpoint and resumed ends with the same weights as an uninterrupted one. */
+@ExtendWith(SingleThreaded.class)
 class ResumeTest {
-  private static int torchThreads;
-  private static int blasThreads;
-
-  @BeforeAll
-  static void init() {
-    TorchRuntime.init();
-    // small single-threaded products: OpenBLAS' own pool stalls on busy shared cores
-    torchThreads = CpuThreads.torchThreads();
-    blasThreads = CpuThreads.blasThreads();
-    CpuThreads.set(1);
-  }
-
-  @AfterAll
-  static void restoreThreads() {
-    CpuThreads.set(torchThreads, blasThreads);
-  }
-
   private static AgentConfig config(Method m, long updates) {
     // 8 envs × 8 steps, environments reseeded every 2 updates (where checkpoints fall)
     return new AgentConfig(m.recipe(), 0.3, 8, 8, updates, 1e-3, 42, 0.97, 0.5, 0.1, 0.01, 0.0, 2, 0, 4, 4);

@@ -12,19 +12,17 @@ import gradroute.rl.agent.ValueNetwork;
 import gradroute.rl.env.Gridworld;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.env.Reward;
-import gradroute.runtime.CpuThreads;
-import gradroute.runtime.TorchRuntime;
+import gradroute.runtime.SingleThreaded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gradient routing in the routed agent's loss: a row routed to one expert gives the other expert and
@@ -33,23 +31,6 @@ import org.junit.jupiter.api.Test;
 public class RoutedGradientTest {
   private static final int ROWS = 48;
   private PointerScope scope;
-
-  private static int torchThreads;
-  private static int blasThreads;
-
-  @BeforeAll
-  static void init() {
-    TorchRuntime.init();
-    // small single-threaded products: OpenBLAS' own pool stalls on busy shared cores
-    torchThreads = CpuThreads.torchThreads();
-    blasThreads = CpuThreads.blasThreads();
-    CpuThreads.set(1);
-  }
-
-  @AfterAll
-  static void restoreThreads() {
-    CpuThreads.set(torchThreads, blasThreads);
-  }
 
   @BeforeEach
   void openScope() {
