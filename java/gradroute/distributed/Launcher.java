@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,29 +79,34 @@ public final class Launcher {
     }
   }
 
-  /** Polls the ranks; the first one to fail stops the rest. */
+  /**
+   * Waits for the ranks in the order they exit; the first one to fail stops the rest. Exit order,
+   * not rank order: when a rank dies its peers fail soon after on the broken collective, and the
+   * rank to report is the one that died first.
+   */
   static Outcome watch(List<Process> ranks) {
-    while (true) {
-      boolean allDone = true;
-      for (int r = 0; r < ranks.size(); r++) {
-        Process p = ranks.get(r);
-        if (p.isAlive()) {
-          allDone = false;
-        } else if (p.exitValue() != 0) {
-          log.error("rank {} exited with code {}; stopping the other ranks", r, p.exitValue());
-          stopAll(ranks, r);
-          return new Outcome(p.exitValue(), r);
-        }
-      }
-      if (allDone) return new Outcome(0, -1);
+    BlockingQueue<Integer> exited = new LinkedBlockingQueue<>();
+    for (int r = 0; r < ranks.size(); r++) {
+      int rank = r;
+      ranks.get(r).onExit().thenRun(() -> exited.add(rank));
+    }
+    for (int done = 0; done < ranks.size(); done++) {
+      int r;
       try {
-        Thread.sleep(100);
+        r = exited.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopAll(ranks, -1);
         return new Outcome(130, -1);
       }
+      int code = ranks.get(r).exitValue();
+      if (code != 0) {
+        log.error("rank {} exited with code {}; stopping the other ranks", r, code);
+        stopAll(ranks, r);
+        return new Outcome(code, r);
+      }
     }
+    return new Outcome(0, -1);
   }
 
   private static void stopAll(List<Process> ranks, int except) {
