@@ -253,10 +253,15 @@ final class NanoGptData {
     return out;
   }
 
-  /** Non-overlapping validation windows of {@code len} tokens, at most {@code max}. */
+  /**
+   * Non-overlapping validation windows of {@code len} tokens, at most {@code max}, spread evenly over
+   * the whole validation file (the first {@code max} alone would be one book of the corpus).
+   */
   List<long[]> valWindows(int len, int max) {
-    List<long[]> out = new ArrayList<>();
-    for (int o = 0; o + len <= val.length() && out.size() < max; o += len) out.add(val.window(o, len));
+    long available = val.length() / len;
+    int count = (int) Math.min(max, available);
+    List<long[]> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) out.add(val.window((int) (i * available / count * len), len));
     return out;
   }
 }
