@@ -9,7 +9,6 @@ import gradroute.rl.env.Gridworld;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.env.StepResult;
 import gradroute.runtime.Seeds;
-import gradroute.train.FusedAdam;
 import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
 import java.util.Arrays;
@@ -189,7 +188,10 @@ public final class ReinforceTrainer implements Trainable {
     ReinforceLoss.Parts loss = ReinforceLoss.compute(config, policy, value, obs, returns, buffer.actions(), outcomes, device);
     optimizer.zero_grad();
     loss.total().backward();
-    FusedAdam.step(optimizer);
+    // torch::optim's own step, not FusedAdam: the update is matrix-product bound (Adam is about 2 %
+    // of it, `./gradroute profile minigrid`), and the fused kernel's rounding would change every
+    // seed's trajectory and with it the README's measured tables
+    optimizer.step();
 
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", (double) loss.total().item_float());
