@@ -165,26 +165,7 @@ public final class SteerCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Starts the ranks with the config resolved here, written to the run's logs/launch-config.json,
-   * so that every rank trains exactly this config whatever flags or presets produced it.
-   */
   private int launch(NanoGptConfig config, int n) throws Exception {
-    String name = run.runName() != null ? run.runName() : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path root = run.out().resolve(EXPERIMENT).resolve(name);
-    Path configFile = root.resolve(LAUNCH_CONFIG);
-    Json.write(configFile, config);
-    List<String> args = new ArrayList<>(List.of(EXPERIMENT, "steer", "--config", configFile.toString(), "--run", name,
-        "--out", run.out().toString(), "--device", run.deviceName(), "--backend", backend,
-        "--collective-timeout", String.valueOf(timeoutSeconds)));
-    if (run.resuming()) args.add("--resume");
-    if (run.forcingResume()) args.add("--force-resume");
-    Path logs = configFile.getParent();
-    Launcher.Outcome outcome = Launcher.launch(n, "gradroute.cli.Main", args, logs);
-    if (!outcome.ok()) {
-      throw new IllegalStateException("rank " + outcome.failedRank() + " of " + n + " failed with exit code " + outcome.exitCode()
-          + "; the other ranks were stopped (logs in " + logs + ")");
-    }
-    return 0;
+    return NanoGptLaunch.launch(run, "steer", config, n, backend, timeoutSeconds);
   }
 }
