@@ -9,7 +9,13 @@ import gradroute.model.LrSchedule;
 import gradroute.hooks.RoutingHook;
 import gradroute.model.TokenBatch;
 import gradroute.routing.TokenRule;
+import gradroute.distributed.WorldConfig;
+import gradroute.train.Checkpoint;
+import gradroute.train.CheckpointListener;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.ProgressListener;
 import gradroute.train.Trainable;
+import gradroute.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,6 +120,16 @@ final class NanoGptTrainer implements Trainable {
 
   Gpt model() {
     return model;
+  }
+
+  /**
+   * The loop of a pretraining run: rank 0 logs and checkpoints; the weights and optimiser state are
+   * the same on every rank, so the others only restore from rank 0's checkpoint on resume.
+   */
+  static TrainingLoop loop(WorldConfig world, String name, long steps, long logEvery, Checkpoint checkpoint, long checkpointEvery) {
+    return world.isMain() ? new TrainingLoop(name, steps, logEvery, checkpoint, checkpointEvery)
+        : TrainingLoop.bare(name, steps).with(new HistoryRecorder(logEvery)).with(new ProgressListener())
+            .with(CheckpointListener.restoreOnly(checkpoint));
   }
 
   @Override

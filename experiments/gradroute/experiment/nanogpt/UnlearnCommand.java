@@ -80,36 +80,14 @@ public final class UnlearnCommand implements Callable<Integer> {
     run.set("--l1", "l1", v);
   }
 
-  @Option(names = "--nproc", description = "pretrain data-parallel in N processes on this machine (Gloo over loopback); rank 0 evaluates")
-  Integer nproc;
-  @Option(names = "--rank", description = "this process' global rank (else $RANK)") Integer rank;
-  @Option(names = "--world-size", description = "number of processes (else $WORLD_SIZE)") Integer worldSize;
-  @Option(names = "--master-addr", description = "rank 0's host (else $MASTER_ADDR, else 127.0.0.1)") String masterAddr;
-  @Option(names = "--master-port", description = "rank 0's TCPStore port (else $MASTER_PORT, else 29500)") Integer masterPort;
-  @Option(names = "--backend", defaultValue = "gloo", description = "gloo (CPU) or nccl (GPU build)") String backend;
-  @Option(names = "--collective-timeout", defaultValue = "600", description = "seconds a collective may wait (default 600)") long timeoutSeconds;
+  @Mixin NanoGptLaunch parallel;
 
   @Override
   public Integer call() throws Exception {
-    if (nproc != null && nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
     RunSetup<UnlearnConfig> setup = new RunSetup<>(run, SteerCommand.EXPERIMENT, UnlearnConfig.class, DEFAULT_PRESET);
     UnlearnConfig config = setup.config();
     Configs.check(config, List.of());
-    WorldConfig world = WorldConfig.resolve(rank, worldSize, masterAddr, masterPort, backend, Duration.ofSeconds(timeoutSeconds), System.getenv());
-    boolean launching = nproc != null && nproc > 1 && !world.distributed();
-    config.validateWorld(launching ? nproc : world.worldSize());
-    if (launching) return NanoGptLaunch.launch(run, "unlearn", config, nproc, backend, timeoutSeconds);
-    TorchRuntime.init();
-    try (ProcessGroup group = world.distributed() ? ProcessGroup.join(world) : null) {
-      if (world.isMain()) {
-        setup.start(config, (s, dir, device, resume) -> work(s, dir.root(), dir, device, resume, group, world));
-      } else {
-        if (run.runName() == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
-        Path root = run.out().resolve(SteerCommand.EXPERIMENT).resolve(run.runName());
-        work(config, root, null, run.device(), run.resuming(), group, world);
-      }
-    }
-    return 0;
+    return parallel.run(run, "unlearn", setup, config, config::validateWorld, UnlearnCommand::work);
   }
 
   private static void work(UnlearnConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world)

@@ -147,9 +147,7 @@ final class UnlearnRun {
           new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps()),
           step -> NanoGptData.randomWindows(file, seed, step, s.batch(), rank, size, s.nCtx() + 1), batches, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
-      TrainingLoop loop = world.isMain() ? new TrainingLoop(name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery())
-          : TrainingLoop.bare(name, s.steps()).with(new HistoryRecorder(s.logEvery())).with(new ProgressListener())
-              .with(CheckpointListener.restoreOnly(checkpoint));
+      TrainingLoop loop = NanoGptTrainer.loop(world, name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;
