@@ -126,7 +126,7 @@ final class UnlearnData {
       else fTrain.add(forget.get(i));
     }
     if (fTrain.isEmpty() || fEval.isEmpty() || fAttack.size() < 2) {
-      throw new IllegalArgumentException("the forget set has " + forget.size() + " documents; at least 8 are needed (training, held-out "
+      throw new IllegalArgumentException("the forget set has " + forget.size() + " documents; at least 6 are needed (training, held-out "
           + "evaluation, two attack documents)" + (s.kjv() ? ": lower forgetDensity or widen topicWords" : ""));
     }
     List<Document> rTrain = new ArrayList<>(), rEval = new ArrayList<>();
