@@ -143,8 +143,9 @@ final class UnlearnReport {
         }
         curves.put(names[q], new double[][] {xs, y});
       }
-      Plots.lineChart(e.getKey() + ": loss through the stages (0 before, 1 ablated/unlearned, 2 coherence-tuned, 3 attack minimum), seed mean",
-          "stage", "loss (nats)", curves, run.path("plots/stages_" + e.getKey() + ".png"));
+      Plots.lineChart(e.getKey() + ": loss by stage (mean of " + rs.size() + " seeds)",
+          "0 before, 1 ablated / unlearned, 2 coherence-tuned, 3 attack minimum", "loss (nats)", curves,
+          run.path("plots/stages_" + e.getKey() + ".png"));
       int n = rs.get(0).attackSteps().length;
       double[] steps = new double[n], y = new double[n];
       for (int i = 0; i < n; i++) steps[i] = rs.get(0).attackSteps()[i];
@@ -152,7 +153,7 @@ final class UnlearnReport {
       attackCurves.put(e.getKey(), new double[][] {steps, y});
     }
     if (!attackCurves.isEmpty()) {
-      Plots.lineChart("retraining attack on two forget documents: forget loss − before (seed mean)", "attack step",
+      Plots.lineChart("retraining attack on two forget documents (seed mean)", "attack step",
           "forget loss − before unlearning (nats)", attackCurves, run.path("plots/attack.png"));
     }
   }
