@@ -55,7 +55,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     run.set("--topic", "topic", v);
   }
 
-  @Option(names = "--routed", paramLabel = "WORDS", description = "the routed words, comma list, each one token (leading spaces count) (config key routedWords)")
+  @Option(names = "--routed", paramLabel = "WORDS", description = "the routed words, comma list (each taken with its leading space, e.g. offering -> ' offering'; each must become one token) (config key routedWords)")
   void routed(String v) {
     run.set("--routed", "routedWords", v);
   }

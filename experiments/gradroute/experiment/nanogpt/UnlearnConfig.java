@@ -22,7 +22,8 @@ import java.util.List;
  * @param forgetDensity a KJV chapter is a forget document when this share of its words are topic words
  * @param forgetRepeat how often the forget training documents enter the pretraining text (the
  *     paper mixes its forget corpus in 5 times)
- * @param routedWords the routed (curated) tokens, each forced to one BPE token
+ * @param routedWords the routed (curated) tokens, each with its leading space (added when missing),
+ *     forced to one BPE token
  * @param scoreTop tokens printed from the score s(v) (all scored tokens go to token_scores.csv)
  * @param routedNeurons k: the routed neurons 0..k−1 of blocks 0..L/2−1
  * @param wOff gradient weight of the other neurons at routed positions (paper −5e-8)
@@ -74,6 +75,16 @@ public record UnlearnConfig(
     @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated {
 
   static final List<String> MODELS = List.of("routed", "control", "filter", "rmu");
+
+  /**
+   * Every routed word is the form it takes inside running text, with one leading space; a word
+   * given without it gets it (a comma list on the command line loses its items' spaces).
+   */
+  public UnlearnConfig {
+    if (routedWords != null) {
+      routedWords = routedWords.stream().map(w -> w == null || w.isEmpty() || w.startsWith(" ") ? w : " " + w).toList();
+    }
+  }
 
   /** The routed blocks 0..L/2−1. */
   @JsonIgnore

@@ -47,6 +47,13 @@ class UnlearnDataTest {
   }
 
   @Test
+  void routedWordsFromACommaListGetTheirLeadingSpaceBack(@TempDir Path dir) throws Exception {
+    UnlearnConfig c = Configs.withOverrides(config(lines(dir, "forget", 9), lines(dir, "retain", 40)), UnlearnConfig.class,
+        List.of(new ConfigOverride("--routed", "routedWords", " offering, lamb")));
+    assertEquals(List.of(" offering", " lamb"), c.routedWords());
+  }
+
+  @Test
   void topicDensityCountsWholeWordsCaseBlind() {
     assertEquals(0.6, UnlearnData.topicDensity("The burnt offering, an Offering.", Set.of("offering", "burnt")), 1e-12);
     assertEquals(0.0, UnlearnData.topicDensity("offerings", Set.of("offering")), 0.0);
