@@ -12,6 +12,7 @@ import gradroute.routing.TokenRule;
 import gradroute.distributed.WorldConfig;
 import gradroute.train.Checkpoint;
 import gradroute.train.CheckpointListener;
+import gradroute.train.FusedAdam;
 import gradroute.train.HistoryRecorder;
 import gradroute.train.ProgressListener;
 import gradroute.train.Trainable;
@@ -155,7 +156,7 @@ final class NanoGptTrainer implements Trainable {
         routing.clear(); // the backward pass reads the table and indices captured by the op
       }
     }, clip);
-    optimizer.step();
+    FusedAdam.step(optimizer);
     optimizer.zero_grad();
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("loss", r.loss());
