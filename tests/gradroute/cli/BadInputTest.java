@@ -63,7 +63,9 @@ class BadInputTest {
       new Experiment("nanogpt", NanoGptConfig.class, "default", Map.ofEntries(Map.entry("--steps", "steps"), Map.entry("--batch", "batch"),
           Map.entry("--micro-batch", "microBatch"), Map.entry("--layers", "nLayers"), Map.entry("--d-model", "dModel"),
           Map.entry("--heads", "nHeads"), Map.entry("--kv-heads", "nKvHeads"), Map.entry("--ctx", "nCtx"), Map.entry("--vocab", "vocab"),
-          Map.entry("--lr", "lr"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "steer")));
+          Map.entry("--lr", "lr"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "steer")),
+      new Experiment("nanogpt", gradroute.experiment.nanogpt.UnlearnConfig.class, "unlearn", Map.ofEntries(Map.entry("--steps", "steps"),
+          Map.entry("--neurons", "routedNeurons"), Map.entry("--l1", "l1"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "unlearn")));
 
   @TempDir Path out;
 
@@ -188,6 +190,11 @@ class BadInputTest {
     assertRejected(cli("tinystories", "--quick", "--corpus", notUtf8.toString()), notUtf8 + ": not valid UTF-8 at byte 4",
         "--corpus not UTF-8");
     assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", missing.toString()), missing + ": no such file", "nanogpt --corpus missing");
+    assertRejected(cli("nanogpt", "unlearn", "--quick", "--forget", missing.toString(), "--retain", missing.toString()), missing + ": no such file",
+        "nanogpt unlearn --forget missing");
+    assertRejected(cli("nanogpt", "unlearn", "--quick", "--forget", notUtf8.toString()), "forget and retain (--forget, --retain) go together",
+        "nanogpt unlearn --forget alone");
+    assertRejected(cli("nanogpt", "unlearn", "--quick", "--models", "rmu"), "rmu starts from the control model", "nanogpt unlearn rmu alone");
     assertRejected(cli("nanogpt", "steer", "--corpus", tmp.toString()), "is a directory, not a file", "nanogpt --corpus dir");
     assertRejected(cli("nanogpt", "steer", "--config", missing.toString()), missing + ": no such file", "nanogpt --config missing");
     assertRejected(cli("mnist", "--data", missing.toString()), missing + ": no such directory", "--data missing");

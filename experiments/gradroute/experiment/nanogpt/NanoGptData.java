@@ -255,6 +255,11 @@ final class NanoGptData {
    * global batch is the same for every world size (and a resumed run sees the same data).
    */
   List<long[]> trainWindows(long seed, long step, int globalBatch, int rank, int world, int len) {
+    return randomWindows(train, seed, step, globalBatch, rank, world, len);
+  }
+
+  /** {@link #trainWindows} of any token file. */
+  static List<long[]> randomWindows(TokenFile train, long seed, long step, int globalBatch, int rank, int world, int len) {
     SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
     int per = globalBatch / world;
     List<long[]> out = new ArrayList<>(per);

@@ -9,8 +9,14 @@ import gradroute.model.LrSchedule;
 import gradroute.hooks.RoutingHook;
 import gradroute.model.TokenBatch;
 import gradroute.routing.TokenRule;
+import gradroute.distributed.WorldConfig;
+import gradroute.train.Checkpoint;
+import gradroute.train.CheckpointListener;
 import gradroute.train.FusedAdam;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.ProgressListener;
 import gradroute.train.Trainable;
+import gradroute.train.TrainingLoop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +33,42 @@ import org.bytedeco.pytorch.TensorVector;
  * One optimiser step of nanoGPT-style training, data parallel when given a process group: each
  * rank runs its micro-batches (loss / accumulation steps, backward), then one all-reduce averages
  * the gradients over the ranks, then clipping and AdamW (weight decay on matrices only). With a
- * routing hook, each micro-batch's mask indices come from its targets (the next tokens).
+ * {@link Routing}, each micro-batch is routed before its forward pass (mask indices from its
+ * targets, the next tokens) and the routing's penalty, if any, joins its loss.
  *
- * <p>Metrics: {@code loss} (mean over the global batch), {@code lr}, {@code grad_norm}.
+ * <p>Metrics: {@code loss} (mean over the global batch, penalty included), {@code lr}, {@code
+ * grad_norm}, and {@code penalty} (this rank's mean) when the routing has one.
  */
 final class NanoGptTrainer implements Trainable {
   interface Windows {
     List<long[]> of(long step);
+  }
+
+  /** What routes a micro-batch: set before its forward, an optional extra loss term, cleared after its backward. */
+  interface Routing {
+    void set(TokenBatch batch);
+
+    /** The penalty of the forward pass just run, or null. */
+    default Tensor penalty() {
+      return null;
+    }
+
+    void clear();
+
+    /** Per-token routing through one hook (the hook may sit at many points). */
+    static Routing tokens(RoutingHook hook, TokenRule rule) {
+      return new Routing() {
+        @Override
+        public void set(TokenBatch b) {
+          hook.set(rule.indexTensor(b.sequences(), b.positions()), null);
+        }
+
+        @Override
+        public void clear() {
+          hook.clear();
+        }
+      };
+    }
   }
 
   private final Gpt model;
@@ -42,23 +77,32 @@ final class NanoGptTrainer implements Trainable {
   private final Windows windows;
   private final int microBatch;
   private final double clip;
-  private final RoutingHook routing;
-  private final TokenRule rule;
+  private final Routing routing;
   private final ProcessGroup group;
   private final List<Tensor> params;
 
   NanoGptTrainer(Gpt model, NanoGptConfig s, LrSchedule schedule, Windows windows, RoutingHook routing, TokenRule rule,
       ProcessGroup group) {
+    this(model, AdamWConfig.of(s.lr(), 0.9, 0.95, s.weightDecay()), s.microBatchSize(), s.clip(), schedule, windows,
+        routing == null ? null : Routing.tokens(routing, rule), group);
+  }
+
+  /**
+   * @param optimizer AdamW's settings (its lr is replaced by the schedule's every step)
+   * @param clip max gradient norm, 0 for none
+   * @param routing null for plain training
+   */
+  NanoGptTrainer(Gpt model, AdamWConfig optimizer, int microBatch, double clip, LrSchedule schedule, Windows windows, Routing routing,
+      ProcessGroup group) {
     this.model = model;
     this.schedule = schedule;
     this.windows = windows;
-    this.microBatch = s.microBatchSize();
-    this.clip = s.clip();
+    this.microBatch = microBatch;
+    this.clip = clip;
     this.routing = routing;
-    this.rule = rule;
     this.group = group;
     this.params = new ArrayList<>(model.parameters().values());
-    this.optimizer = adamW(model, AdamWConfig.of(s.lr(), 0.9, 0.95, s.weightDecay()));
+    this.optimizer = adamW(model, optimizer);
   }
 
   /** AdamW with weight decay on the parameters of 2+ dims only (nanoGPT's groups). */
@@ -79,17 +123,35 @@ final class NanoGptTrainer implements Trainable {
     return model;
   }
 
+  /**
+   * The loop of a pretraining run: rank 0 logs and checkpoints; the weights and optimiser state are
+   * the same on every rank, so the others only restore from rank 0's checkpoint on resume.
+   */
+  static TrainingLoop loop(WorldConfig world, String name, long steps, long logEvery, Checkpoint checkpoint, long checkpointEvery) {
+    return world.isMain() ? new TrainingLoop(name, steps, logEvery, checkpoint, checkpointEvery)
+        : TrainingLoop.bare(name, steps).with(new HistoryRecorder(logEvery)).with(new ProgressListener())
+            .with(CheckpointListener.restoreOnly(checkpoint));
+  }
+
   @Override
   public Map<String, Double> step(long step) {
     double lr = schedule.at(step);
     AdamWConfig.setLr(optimizer, lr);
     List<long[]> mine = windows.of(step);
-    GradientStep.Result r = GradientStep.compute(params, group, mine.size() / microBatch, m -> {
+    int micro = mine.size() / microBatch;
+    double[] penalty = {0};
+    boolean[] penalised = {false};
+    GradientStep.Result r = GradientStep.compute(params, group, micro, m -> {
       TokenBatch b = new TokenBatch(mine.subList(m * microBatch, (m + 1) * microBatch), Integer.MAX_VALUE, 0);
       if (routing == null) return LmLoss.mean(model, b);
-      routing.set(rule.indexTensor(b.sequences(), b.positions()), null);
+      routing.set(b);
       try {
-        return LmLoss.mean(model, b);
+        Tensor loss = LmLoss.mean(model, b);
+        Tensor extra = routing.penalty();
+        if (extra == null) return loss;
+        penalty[0] += extra.item_double() / micro;
+        penalised[0] = true;
+        return loss.add(extra);
       } finally {
         routing.clear(); // the backward pass reads the table and indices captured by the op
       }
@@ -100,6 +162,7 @@ final class NanoGptTrainer implements Trainable {
     out.put("loss", r.loss());
     out.put("lr", lr);
     if (clip > 0) out.put("grad_norm", r.gradNorm());
+    if (penalised[0]) out.put("penalty", penalty[0]);
     return out;
   }
 

@@ -33,8 +33,6 @@ import picocli.CommandLine.Option;
         "Writes results/nanogpt/<run>/: summary.json (with criteria), results.csv, training/*.csv, plots/*.png, samples/*.txt, models/."})
 public final class SteerCommand implements Callable<Integer> {
   static final String EXPERIMENT = "nanogpt";
-  /** Where the launcher puts the resolved config its ranks all load. */
-  static final String LAUNCH_CONFIG = "logs/launch-config.json";
 
   @Mixin RunOptions run;
 
@@ -112,37 +110,14 @@ public final class SteerCommand implements Callable<Integer> {
     run.set("--lr", "lr", v);
   }
 
-  @Option(names = "--nproc", description = "train data-parallel in N processes on this machine (Gloo over loopback)")
-  Integer nproc;
-  @Option(names = "--rank", description = "this process' global rank (else $RANK)") Integer rank;
-  @Option(names = "--world-size", description = "number of processes (else $WORLD_SIZE)") Integer worldSize;
-  @Option(names = "--master-addr", description = "rank 0's host (else $MASTER_ADDR, else 127.0.0.1)") String masterAddr;
-  @Option(names = "--master-port", description = "rank 0's TCPStore port (else $MASTER_PORT, else 29500)") Integer masterPort;
-  @Option(names = "--backend", defaultValue = "gloo", description = "gloo (CPU) or nccl (GPU build)") String backend;
-  @Option(names = "--collective-timeout", defaultValue = "600", description = "seconds a collective may wait (default 600)") long timeoutSeconds;
+  @Mixin NanoGptLaunch parallel;
 
   @Override
   public Integer call() throws Exception {
-    if (nproc != null && nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
     RunSetup<NanoGptConfig> setup = new RunSetup<>(run, EXPERIMENT, NanoGptConfig.class, "default");
     NanoGptConfig config = setup.config();
     Configs.check(config, List.of());
-    WorldConfig world = WorldConfig.resolve(rank, worldSize, masterAddr, masterPort, backend,
-        Duration.ofSeconds(timeoutSeconds), System.getenv());
-    boolean launching = nproc != null && nproc > 1 && !world.distributed();
-    config.validateWorld(launching ? nproc : world.worldSize());
-    if (launching) return launch(config, nproc);
-    TorchRuntime.init();
-    try (ProcessGroup group = world.distributed() ? ProcessGroup.join(world) : null) {
-      if (world.isMain()) {
-        setup.start(config, (s, dir, device, resume) -> train(s, dir.root(), dir, device, resume, group, world));
-      } else {
-        if (run.runName() == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
-        Path root = run.out().resolve(EXPERIMENT).resolve(run.runName());
-        train(config, root, null, run.device(), run.resuming(), group, world);
-      }
-    }
-    return 0;
+    return parallel.run(run, "steer", setup, config, config::validateWorld, SteerCommand::train);
   }
 
   /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
@@ -163,28 +138,5 @@ public final class SteerCommand implements Callable<Integer> {
       System.out.println(SteeringReport.table(summary));
       System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
     }
-  }
-
-  /**
-   * Starts the ranks with the config resolved here, written to the run's logs/launch-config.json,
-   * so that every rank trains exactly this config whatever flags or presets produced it.
-   */
-  private int launch(NanoGptConfig config, int n) throws Exception {
-    String name = run.runName() != null ? run.runName() : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path root = run.out().resolve(EXPERIMENT).resolve(name);
-    Path configFile = root.resolve(LAUNCH_CONFIG);
-    Json.write(configFile, config);
-    List<String> args = new ArrayList<>(List.of(EXPERIMENT, "steer", "--config", configFile.toString(), "--run", name,
-        "--out", run.out().toString(), "--device", run.deviceName(), "--backend", backend,
-        "--collective-timeout", String.valueOf(timeoutSeconds)));
-    if (run.resuming()) args.add("--resume");
-    if (run.forcingResume()) args.add("--force-resume");
-    Path logs = configFile.getParent();
-    Launcher.Outcome outcome = Launcher.launch(n, "gradroute.cli.Main", args, logs);
-    if (!outcome.ok()) {
-      throw new IllegalStateException("rank " + outcome.failedRank() + " of " + n + " failed with exit code " + outcome.exitCode()
-          + "; the other ranks were stopped (logs in " + logs + ")");
-    }
-    return 0;
   }
 }

@@ -106,10 +106,7 @@ final class SteeringRun {
       NanoGptTrainer trainer = new NanoGptTrainer(model, s, schedule,
           step -> data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1), hook, rule, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
-      // rank 0 alone checkpoints; the weights and optimiser state are the same on every rank, so the others resume from it
-      TrainingLoop loop = world.isMain() ? new TrainingLoop(name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery())
-          : TrainingLoop.bare(name, s.steps()).with(new HistoryRecorder(s.logEvery())).with(new ProgressListener())
-              .with(CheckpointListener.restoreOnly(checkpoint));
+      TrainingLoop loop = NanoGptTrainer.loop(world, name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,0 +1,196 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.experiment.nanogpt.UnlearnRun.Losses;
+import gradroute.experiment.nanogpt.UnlearnRun.MethodResult;
+import gradroute.report.AtomicFiles;
+import gradroute.report.CsvTable;
+import gradroute.report.Plots;
+import gradroute.report.RunDirectory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** summary.json (with its {@code criteria}), criteria.md, results.csv and the plots of an unlearning run. */
+final class UnlearnReport {
+  /** One done-when criterion: measured mean and per-seed values against a threshold (holds on the seed mean). */
+  record Criterion(String name, double mean, List<Double> perSeed, String threshold, boolean holds) {}
+
+  /** Seed means of one method's deltas (stage loss − reference loss) at each stage. */
+  record MethodSummary(String method, int seeds, Map<String, double[]> forget, Map<String, double[]> forgetExcluded,
+      Map<String, double[]> retain) {}
+
+  record Summary(String experiment, String corpus, List<String> routedWords, List<Integer> routedIds, double routedShareForgetEval,
+      double routedShareRetainEval, String model, int[] routedLayers, int routedNeurons, List<String> forgetEvalDocuments,
+      List<String> attackDocuments, Map<String, Criterion> criteria, boolean allHold, List<MethodSummary> methods,
+      List<MethodResult> results, double wallSeconds) {}
+
+  static final String[] STAGES = {"before", "ablated", "coherent", "attack_min"};
+
+  private UnlearnReport() {}
+
+  static Summary write(RunDirectory run, UnlearnConfig s, UnlearnData data, String model, List<MethodResult> results, double wall)
+      throws IOException {
+    Map<String, List<MethodResult>> by = new LinkedHashMap<>();
+    for (MethodResult r : results) by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+    Map<String, Criterion> c = criteria(by.getOrDefault("routed", List.of()), by.getOrDefault("control", List.of()));
+    boolean allHold = !c.isEmpty() && c.values().stream().allMatch(Criterion::holds);
+    List<MethodSummary> methods = new ArrayList<>();
+    for (var e : by.entrySet()) methods.add(summarise(e.getKey(), e.getValue()));
+    Summary summary = new Summary("nanogpt unlearn", data.meta.corpus(), data.meta.routedWords(), data.meta.routedIds(),
+        data.meta.routedShareForgetEval(), data.meta.routedShareRetainEval(), model, s.routedLayers(), s.routedNeurons(),
+        data.meta.forgetEval(), data.meta.forgetAttack(), c, allHold, methods, results, wall);
+    writeTables(run, results);
+    writePlots(run, by);
+    AtomicFiles.writeString(run.path("criteria.md"), table(summary));
+    run.writeSummary(summary); // last: the run's result
+    return summary;
+  }
+
+  static Map<String, Criterion> criteria(List<MethodResult> routed, List<MethodResult> control) {
+    Map<String, Criterion> c = new LinkedHashMap<>();
+    if (!routed.isEmpty()) {
+      c.put("ablated_forget", crit("routed: Δforget after ablation (nats)", routed, r -> r.delta(r.ablated(), 'f'), ">= 0.3", v -> v >= 0.3));
+      c.put("ablated_retain", crit("routed: Δretain after ablation", routed, r -> r.delta(r.ablated(), 'r'), "<= 0.1", v -> v <= 0.1));
+      c.put("ablated_ratio", crit("routed: Δforget / Δretain after ablation", routed, r -> ratio(r.delta(r.ablated(), 'f'), r.delta(r.ablated(), 'r')),
+          ">= 3", v -> v >= 3));
+      c.put("coherent_retain", crit("routed: Δretain after coherence tuning", routed, r -> r.delta(r.coherent(), 'r'), "<= 0.03", v -> v <= 0.03));
+      c.put("coherent_forget", crit("routed: Δforget after coherence tuning", routed, r -> r.delta(r.coherent(), 'f'), ">= 0.1", v -> v >= 0.1));
+      c.put("attack_forget", crit("routed: min forget loss over the attack − before", routed, r -> r.delta(r.attackMin(), 'f'), ">= 0.05",
+          v -> v >= 0.05));
+      c.put("attack_forget_excluded", crit("routed: the same, routed tokens excluded", routed, r -> r.delta(r.attackMin(), 'x'), ">= 0.05",
+          v -> v >= 0.05));
+    }
+    if (!control.isEmpty()) {
+      c.put("random_ablation", crit("control, k random neurons ablated: |Δforget − Δretain|", control,
+          r -> Math.abs(r.delta(r.ablated(), 'f') - r.delta(r.ablated(), 'r')), "<= 0.05 (Δforget ≈ Δretain)", v -> v <= 0.05));
+    }
+    return c;
+  }
+
+  /** Δf/Δr, with a retain change below 1e-4 nats counted as 1e-4 (so a near-zero cost reads as a large ratio, not a sign flip). */
+  static double ratio(double forget, double retain) {
+    return forget / Math.max(retain, 1e-4);
+  }
+
+  private static Criterion crit(String name, List<MethodResult> rs, ToDoubleFunction<MethodResult> f, String threshold,
+      java.util.function.DoublePredicate holds) {
+    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
+    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return new Criterion(name, m, v, threshold, holds.test(m));
+  }
+
+  private static List<Losses> stages(MethodResult r) {
+    return List.of(r.reference(), r.ablated(), r.coherent(), r.attackMin());
+  }
+
+  private static MethodSummary summarise(String method, List<MethodResult> rs) {
+    Map<String, double[]> f = new LinkedHashMap<>(), x = new LinkedHashMap<>(), t = new LinkedHashMap<>();
+    for (int i = 0; i < STAGES.length; i++) {
+      double[] df = new double[rs.size()], dx = new double[rs.size()], dr = new double[rs.size()];
+      for (int k = 0; k < rs.size(); k++) {
+        MethodResult r = rs.get(k);
+        Losses l = stages(r).get(i);
+        df[k] = r.delta(l, 'f');
+        dx[k] = r.delta(l, 'x');
+        dr[k] = r.delta(l, 'r');
+      }
+      f.put(STAGES[i], new double[] {mean(df), sd(df)});
+      x.put(STAGES[i], new double[] {mean(dx), sd(dx)});
+      t.put(STAGES[i], new double[] {mean(dr), sd(dr)});
+    }
+    return new MethodSummary(method, rs.size(), f, x, t);
+  }
+
+  private static void writeTables(RunDirectory run, List<MethodResult> results) throws IOException {
+    List<String> cols = new ArrayList<>(List.of("method", "seed"));
+    for (String st : STAGES) for (String q : new String[] {"forget", "forget_excl", "retain"}) cols.add(st + "_" + q);
+    cols.add("removed");
+    CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
+    CsvTable attack = CsvTable.withColumns("method", "seed", "step", "forget", "forget_excl", "retain").withDecimals(6);
+    for (MethodResult r : results) {
+      List<Object> row = new ArrayList<>(List.of(r.method(), r.seed()));
+      for (Losses l : stages(r)) {
+        row.add(l.forget());
+        row.add(l.forgetExcluded());
+        row.add(l.retain());
+      }
+      row.add(r.removed());
+      t.addRow(row.toArray());
+      for (int i = 0; i < r.attack().size(); i++) {
+        Losses l = r.attack().get(i);
+        attack.addRow(r.method(), r.seed(), r.attackSteps()[i], l.forget(), l.forgetExcluded(), l.retain());
+      }
+    }
+    t.write(run.path("results.csv"));
+    attack.write(run.path("attack.csv"));
+  }
+
+  private static void writePlots(RunDirectory run, Map<String, List<MethodResult>> by) throws IOException {
+    double[] xs = {0, 1, 2, 3};
+    Map<String, double[][]> attackCurves = new LinkedHashMap<>();
+    for (var e : by.entrySet()) {
+      List<MethodResult> rs = e.getValue();
+      Map<String, double[][]> curves = new LinkedHashMap<>();
+      String[] names = {"forget", "forget, routed tokens excluded", "retain"};
+      for (int q = 0; q < 3; q++) {
+        double[] y = new double[4];
+        for (MethodResult r : rs) {
+          List<Losses> st = stages(r);
+          for (int i = 0; i < 4; i++) y[i] += pick(st.get(i), q) / rs.size();
+        }
+        curves.put(names[q], new double[][] {xs, y});
+      }
+      Plots.lineChart(e.getKey() + ": loss by stage (mean of " + rs.size() + " seeds)",
+          "0 before, 1 ablated / unlearned, 2 coherence-tuned, 3 attack minimum", "loss (nats)", curves,
+          run.path("plots/stages_" + e.getKey() + ".png"));
+      int n = rs.get(0).attackSteps().length;
+      double[] steps = new double[n], y = new double[n];
+      for (int i = 0; i < n; i++) steps[i] = rs.get(0).attackSteps()[i];
+      for (MethodResult r : rs) for (int i = 0; i < n; i++) y[i] += (r.attack().get(i).forget() - r.reference().forget()) / rs.size();
+      attackCurves.put(e.getKey(), new double[][] {steps, y});
+    }
+    if (!attackCurves.isEmpty()) {
+      Plots.lineChart("retraining attack on two forget documents (seed mean)", "attack step",
+          "forget loss − before unlearning (nats)", attackCurves, run.path("plots/attack.png"));
+    }
+  }
+
+  private static double pick(Losses l, int q) {
+    return q == 0 ? l.forget() : q == 1 ? l.forgetExcluded() : l.retain();
+  }
+
+  private static double mean(double[] v) {
+    double m = 0;
+    for (double x : v) m += x / v.length;
+    return m;
+  }
+
+  private static double sd(double[] v) {
+    if (v.length < 2) return 0;
+    double m = mean(v), s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return Math.sqrt(s / (v.length - 1));
+  }
+
+  /** The criteria as a Markdown table (the README's). */
+  static String table(Summary s) {
+    CsvTable t = CsvTable.withColumns("criterion", "mean", "per seed", "threshold", "holds").withDecimals(4);
+    for (Criterion c : s.criteria().values()) {
+      t.addRow(c.name(), c.mean(), c.perSeed().stream().map(d -> String.format("%.4f", d)).toList().toString(), c.threshold(),
+          c.holds() ? "yes" : "no");
+    }
+    return t.toMarkdown();
+  }
+
+  /** Seed-mean deltas per method and stage, as Markdown (printed and in methods.md). */
+  static String methodsTable(Summary s) {
+    CsvTable t = CsvTable.withColumns("method", "stage", "Δforget", "Δforget (routed excluded)", "Δretain").withDecimals(4);
+    for (MethodSummary m : s.methods()) {
+      for (String st : STAGES) t.addRow(m.method(), st, m.forget().get(st)[0], m.forgetExcluded().get(st)[0], m.retain().get(st)[0]);
+    }
+    return t.toMarkdown();
+  }
+}

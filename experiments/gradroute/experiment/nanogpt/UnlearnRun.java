@@ -1,0 +1,348 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.distributed.ProcessGroup;
+import gradroute.distributed.WorldConfig;
+import gradroute.model.AdamWConfig;
+import gradroute.model.Gpt;
+import gradroute.model.GptConfig;
+import gradroute.model.LmEval;
+import gradroute.model.LrSchedule;
+import gradroute.model.TokenBatch;
+import gradroute.model.unlearn.NeuronAblation;
+import gradroute.model.unlearn.NeuronRouting;
+import gradroute.model.unlearn.RetrainingAttack;
+import gradroute.model.unlearn.Rmu;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.routing.TokenRule;
+import gradroute.train.Checkpoint;
+import gradroute.train.CheckpointListener;
+import gradroute.train.History;
+import gradroute.train.HistoryRecorder;
+import gradroute.train.ProgressListener;
+import gradroute.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unlearning runs of every seed: pretrain the routed, control and data-filtered models (data
+ * parallel over the process group, checkpointed), then on rank 0 take each method through its
+ * stages and evaluate after each: before, ablated (or unlearned), coherence-tuned, and the
+ * retraining attack's curve.
+ *
+ * <ul>
+ *   <li>{@code routed}: forget tokens routed into neurons 0..k−1 of blocks 0..L/2−1; those neurons
+ *       are ablated, the coherence fine-tune blocks gradient into them;
+ *   <li>{@code control}: the unrouted model with k random neurons of the same blocks ablated;
+ *   <li>{@code rmu}: RMU applied to the control model;
+ *   <li>{@code filter}: pretrained without the forget documents (its reference losses are the
+ *       control's: what an ordinary model would know).
+ * </ul>
+ */
+final class UnlearnRun {
+  private static final Logger log = LoggerFactory.getLogger(UnlearnRun.class);
+
+  /** Forget loss, forget loss at positions whose target is not routed, retain loss. */
+  record Losses(double forget, double forgetExcluded, double retain) {}
+
+  /**
+   * One method on one seed.
+   *
+   * @param reference the losses the deltas are taken against (the model before unlearning; for
+   *     filter, the control model)
+   * @param attackSteps attack steps at which {@code attack} was measured (0 = before the attack)
+   * @param attackMin the minimum of each loss over the attack curve
+   */
+  record MethodResult(String method, long seed, Losses reference, Losses before, Losses ablated, Losses coherent, int[] attackSteps,
+      List<Losses> attack, Losses attackMin, String removed, double seconds) {
+    double delta(Losses stage, char which) {
+      return switch (which) {
+        case 'f' -> stage.forget() - reference.forget();
+        case 'x' -> stage.forgetExcluded() - reference.forgetExcluded();
+        default -> stage.retain() - reference.retain();
+      };
+    }
+  }
+
+  private final UnlearnConfig s;
+  private final UnlearnData data;
+  private final Path root;
+  private final Device device;
+  private final boolean resume;
+  private final ProcessGroup group;
+  private final WorldConfig world;
+  private final boolean[] routedTargets;
+  private LmEval forgetEval, retainEval;
+  private boolean[] all, unrouted;
+
+  UnlearnRun(UnlearnConfig s, UnlearnData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
+    this.s = s;
+    this.data = data;
+    this.root = root;
+    this.device = device;
+    this.resume = resume;
+    this.group = group;
+    this.world = world;
+    this.routedTargets = data.routedMask();
+  }
+
+  GptConfig config() {
+    return GptConfig.modern(s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), data.tokenizer.vocabSize(), s.nCtx());
+  }
+
+  /** Every (seed, method) result; only rank 0's list is filled. */
+  List<MethodResult> runAll() throws IOException {
+    List<MethodResult> out = new ArrayList<>();
+    for (long seed : s.seeds()) {
+      List<String> pretrained = new ArrayList<>();
+      for (String m : List.of("routed", "control", "filter")) if (s.models().contains(m)) pretrained.add(m);
+      for (String m : pretrained) pretrain(m, seed);
+      if (!world.isMain()) continue;
+      for (String m : UnlearnConfig.MODELS) {
+        if (!s.models().contains(m)) continue;
+        Path result = root.resolve("results").resolve(m + "-s" + seed + ".json");
+        if (resume && Files.isRegularFile(result)) {
+          log.info("{}-s{}: already evaluated, skipped", m, seed);
+          out.add(Json.read(result, MethodResult.class));
+          continue;
+        }
+        MethodResult r = evaluate(m, seed);
+        Json.write(result, r);
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private Path modelFile(String kind, long seed) {
+    return root.resolve("models").resolve(kind + "-s" + seed + ".pt");
+  }
+
+  /** Pretrains one model (all ranks), unless a finished one is on disk and this run resumes. */
+  private void pretrain(String kind, long seed) throws IOException {
+    String name = kind + "-s" + seed;
+    if (resume && Files.isRegularFile(modelFile(kind, seed))) {
+      log.info("{}: already trained, skipped", name);
+      return;
+    }
+    GptConfig config = config();
+    try (Gpt model = Gpt.create(config, device, 1000 + seed)) {
+      if (group != null) group.broadcastParameters(new ArrayList<>(model.parameters().values()));
+      NeuronRouting routing = kind.equals("routed")
+          ? new NeuronRouting(model, new NeuronRouting.Spec(s.routedLayers(), routedNeurons(), 1.0, s.wOff(), s.l1())) : null;
+      NanoGptTrainer.Routing batches = routing == null ? null : routingOf(routing);
+      var file = kind.equals("filter") ? data.filtered : data.train;
+      int rank = world.rank(), size = world.worldSize();
+      NanoGptTrainer trainer = new NanoGptTrainer(model, AdamWConfig.of(s.lr(), 0.9, 0.95, s.weightDecay()), s.microBatchSize(), s.clip(),
+          new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps()),
+          step -> NanoGptData.randomWindows(file, seed, step, s.batch(), rank, size, s.nCtx() + 1), batches, group);
+      Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
+      TrainingLoop loop = NanoGptTrainer.loop(world, name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
+      long t0 = System.nanoTime();
+      History history = loop.run(trainer, resume);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (routing != null) routing.close();
+      if (world.isMain()) {
+        writeHistory(name, history);
+        model.save(modelFile(kind, seed));
+        log.info("{}: trained {} steps in {} s", name, s.steps(), String.format("%.0f", seconds));
+      }
+      if (group != null) group.barrier();
+    }
+  }
+
+  private int[] routedNeurons() {
+    return gradroute.routing.MaskTable.range(0, s.routedNeurons());
+  }
+
+  /** Routes the positions whose target is a routed token (mask index 0). */
+  private NanoGptTrainer.Routing routingOf(NeuronRouting routing) {
+    Map<Long, Integer> table = new HashMap<>();
+    for (int id : data.meta.routedIds()) table.put((long) id, NeuronRouting.ROUTED);
+    TokenRule rule = new TokenRule(table, routing.noMaskIndex());
+    return new NanoGptTrainer.Routing() {
+      @Override
+      public void set(TokenBatch b) {
+        routing.set(b, rule);
+      }
+
+      @Override
+      public org.bytedeco.pytorch.Tensor penalty() {
+        return routing.takeL1();
+      }
+
+      @Override
+      public void clear() {
+        routing.clear();
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------------------- evaluation
+
+  Losses losses(Gpt model) {
+    if (forgetEval == null) {
+      int len = s.nCtx() + 1;
+      forgetEval = new LmEval(UnlearnData.windows(data.forgetEval, len, s.evalWindows()), 16, len, 0);
+      retainEval = new LmEval(UnlearnData.windows(data.retainEval, len, s.evalWindows()), 16, len, 0);
+      all = new boolean[data.tokenizer.vocabSize()];
+      Arrays.fill(all, true);
+      unrouted = new boolean[all.length];
+      for (int v = 0; v < all.length; v++) unrouted[v] = !routedTargets[v];
+    }
+    return new Losses(forgetEval.lossOnTargets(model, all), forgetEval.lossOnTargets(model, unrouted), retainEval.lossOnTargets(model, all));
+  }
+
+  private MethodResult evaluate(String method, long seed) throws IOException {
+    long t0 = System.nanoTime();
+    String name = method + "-s" + seed;
+    String source = switch (method) {
+      case "routed" -> "routed";
+      case "filter" -> "filter";
+      default -> "control";
+    };
+    try (Gpt model = Gpt.load(modelFile(source, seed), device)) {
+      Losses before = losses(model);
+      Losses reference = before;
+      if (method.equals("filter")) {
+        try (Gpt control = s.models().contains("control") ? Gpt.load(modelFile("control", seed), device) : null) {
+          reference = control == null ? before : losses(control);
+        }
+      }
+      int[] blocked = null;
+      String removed = "nothing";
+      switch (method) {
+        case "routed", "control" -> {
+          blocked = method.equals("routed") ? routedNeurons() : randomNeurons(seed);
+          NeuronAblation.Selection sel = NeuronAblation.Selection.of(s.routedLayers(), blocked);
+          NeuronAblation.zeroWeights(model, sel);
+          removed = sel.toString();
+        }
+        case "rmu" -> {
+          rmu(model, seed);
+          removed = "RMU on the residual entering block " + s.rmuLayer();
+        }
+        default -> { }
+      }
+      Losses ablated = losses(model);
+      coherence(model, name, seed, blocked);
+      Losses coherent = losses(model);
+      List<Losses> curve = new ArrayList<>();
+      RetrainingAttack.Curve c = RetrainingAttack.run(name + " attack", model, attackBatch(), m -> {
+        Losses l = losses(m);
+        curve.add(l);
+        return l.forget();
+      }, new RetrainingAttack.Spec(s.attackSteps(), s.attackEvalEvery(), AdamWConfig.of(s.attackLr(), 0.9, 0.95, s.weightDecay()), 0));
+      Losses min = new Losses(curve.stream().mapToDouble(Losses::forget).min().orElseThrow(),
+          curve.stream().mapToDouble(Losses::forgetExcluded).min().orElseThrow(), curve.stream().mapToDouble(Losses::retain).min().orElseThrow());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      MethodResult r = new MethodResult(method, seed, reference, before, ablated, coherent, c.steps(), curve, min, removed, seconds);
+      log.info("{}: forget {} -> ablated {} -> coherent {} -> attack min {}; retain {} -> {} -> {}  ({} s)", name, f4(reference.forget()),
+          f4(ablated.forget()), f4(coherent.forget()), f4(min.forget()), f4(reference.retain()), f4(ablated.retain()), f4(coherent.retain()),
+          String.format("%.0f", seconds));
+      return r;
+    }
+  }
+
+  /** k distinct neurons of the MLP width, drawn from the seed (the same in every routed block). */
+  private int[] randomNeurons(long seed) {
+    int width = config().dMlp(0);
+    SplittableRandom rng = new SplittableRandom(seed * 31 + 17);
+    int[] perm = java.util.stream.IntStream.range(0, width).toArray();
+    for (int i = width - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int[] out = Arrays.copyOf(perm, s.routedNeurons());
+    Arrays.sort(out);
+    return out;
+  }
+
+  /**
+   * The coherence fine-tune: AdamW at a constant rate on fresh retain training windows; with
+   * {@code blocked} neurons, their gradient is stopped at {@code mlp.hook_post} in the routed
+   * blocks at every position, so their input weights stay zero.
+   */
+  private void coherence(Gpt model, String name, long seed, int[] blocked) {
+    if (s.coherenceSteps() == 0) return;
+    NeuronRouting block = blocked == null ? null : new NeuronRouting(model, NeuronRouting.Spec.blocking(s.routedLayers(), blocked));
+    try {
+      NanoGptTrainer.Routing routing = block == null ? null : new NanoGptTrainer.Routing() {
+        @Override
+        public void set(TokenBatch b) {
+          block.setEverywhere(b);
+        }
+
+        @Override
+        public void clear() {
+          block.clear();
+        }
+      };
+      int batch = s.coherenceBatch();
+      NanoGptTrainer trainer = new NanoGptTrainer(model, AdamWConfig.of(s.coherenceLr(), 0.9, 0.95, s.weightDecay()), Math.min(batch, 16), 0,
+          LrSchedule.constant(s.coherenceLr()),
+          step -> NanoGptData.randomWindows(data.filtered, seed + 7919, step, batch, 0, 1, s.nCtx() + 1), routing, null);
+      TrainingLoop.bare(name + " coherence", s.coherenceSteps()).run(trainer, false);
+      model.zeroGrad();
+    } finally {
+      if (block != null) block.close();
+    }
+  }
+
+  /** RMU on {@code model} in place: forget windows from the forget training text, retain windows from the retain text. */
+  private void rmu(Gpt model, long seed) {
+    int layer = s.rmuLayer();
+    int[] train = gradroute.routing.MaskTable.range(0, layer);
+    int len = s.nCtx() + 1, b = s.rmuBatch();
+    List<long[]> forgetWindows = forgetTrainWindows(len);
+    TokenBatch probe = new TokenBatch(forgetWindows.subList(0, Math.min(b, forgetWindows.size())), len, 0);
+    double coeff = s.rmuCoeffScale() * Rmu.residualNorm(model, probe, layer);
+    Rmu.Spec spec = new Rmu.Spec(layer, train, coeff, s.rmuAlpha(), s.rmuSteps(), AdamWConfig.of(s.rmuLr(), 0.9, 0.999, 0.01));
+    Rmu.run("rmu-s" + seed, model, step -> {
+      List<long[]> w = new ArrayList<>(b);
+      for (int i = 0; i < b; i++) w.add(forgetWindows.get((int) ((step * b + i) % forgetWindows.size())));
+      return new TokenBatch(w, len, 0);
+    }, step -> new TokenBatch(NanoGptData.randomWindows(data.filtered, seed + 104729, step, b, 0, 1, len), len, 0), spec, seed);
+    model.zeroGrad();
+  }
+
+  /** The forget training text: the part of train.bin after the retain documents, once. */
+  private List<long[]> forgetTrainWindows(int len) {
+    int start = data.filtered.length();
+    int once = (data.train.length() - start) / s.forgetRepeat();
+    List<long[]> out = new ArrayList<>();
+    for (int o = start; o + len <= start + once; o += len) out.add(data.train.window(o, len));
+    if (out.isEmpty()) throw new IllegalArgumentException("the forget training text is shorter than one window of " + len);
+    return out;
+  }
+
+  private TokenBatch attackBatch() {
+    int len = s.nCtx() + 1;
+    return new TokenBatch(UnlearnData.windows(data.attack, len, Integer.MAX_VALUE), len, 0);
+  }
+
+  private void writeHistory(String name, History h) throws IOException {
+    CsvTable t = CsvTable.withColumns("step", "loss", "penalty", "lr", "grad_norm");
+    for (History.Row row : h.rows()) {
+      t.addRow(row.step(), row.metrics().get("loss"), row.metrics().getOrDefault("penalty", 0.0), row.metrics().get("lr"),
+          row.metrics().getOrDefault("grad_norm", Double.NaN));
+    }
+    t.write(root.resolve("training").resolve(name + ".csv"));
+  }
+
+  static String f4(double v) {
+    return String.format("%.4f", v);
+  }
+}
