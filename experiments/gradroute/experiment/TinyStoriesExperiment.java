@@ -53,6 +53,21 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--oversight", "oversight", v);
   }
 
+  @Option(names = "--rmu-oversight", paramLabel = "P", description = "the oversight levels RMU runs at, comma list (default: every --oversight level) (config key rmuOversight)")
+  void rmuOversight(String v) {
+    run.set("--rmu-oversight", "rmuOversight", v);
+  }
+
+  @Option(names = "--forest-entities", paramLabel = "N", description = "synthetic corpus: forest animals, 3 facts each (default 20) (config key forestEntities)")
+  void forestEntities(String v) {
+    run.set("--forest-entities", "forestEntities", v);
+  }
+
+  @Option(names = "--forest-facts", paramLabel = "N", description = "synthetic corpus: facts every forest story states, 1-3 (default 1) (config key forestFacts)")
+  void forestFacts(String v) {
+    run.set("--forest-facts", "forestFacts", v);
+  }
+
   @Option(names = "--steps", paramLabel = "N", description = "training steps per model (default 700; quick 120) (config key steps)")
   void steps(String v) {
     run.set("--steps", "steps", v);

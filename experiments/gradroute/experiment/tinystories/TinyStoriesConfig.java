@@ -33,6 +33,10 @@ public final class TinyStoriesConfig implements Validated {
   public @Range(min = 0, max = 9.007199254740992e15) long corpusSeed = 1;
   /** Real corpus: stories read at most (0 = as many as the run needs). */
   public @Range(min = 0, max = 1e9) int maxCorpusStories;
+  /** Synthetic corpus: forest stories use the first this many forest animals (3 facts each). */
+  public @Range(min = 2, max = 20) int forestEntities = 20;
+  /** Synthetic corpus: facts every forest story states (1–3; more when the story has room). */
+  public @Range(min = 1, max = 3) int forestFacts = 1;
   /** BPE vocabulary size, trained on the first {@link #tokenizerStories} training stories. */
   public @Range(min = 260, max = 1 << 20) int vocab = 1000;
   public @Range(min = 1, max = 1e8) int tokenizerStories = 5000;
@@ -91,12 +95,19 @@ public final class TinyStoriesConfig implements Validated {
   public @Range(min = 0, max = 9.007199254740992e15) List<Long> seeds = new ArrayList<>(List.of(0L));
   public @Range(min = 0, max = 1) List<Double> oversight = new ArrayList<>(List.of(0.5, 1.0));
   public List<String> methods = new ArrayList<>(List.of("all"));
+  /** The oversight levels RMU runs at (each must be one of {@link #oversight}); empty: all of them. */
+  public @Range(min = 0, max = 1) List<Double> rmuOversight = new ArrayList<>();
   public @Range(min = 1, max = 1e7) int logEvery = 10;
   public @Range(min = 1, max = 1e7) int checkpointEvery = 200;
 
   /** A preset of experiments/configs/tinystories/: demo (spec §6's 2-core CPU demo) or quick (CI smoke run). */
   public static TinyStoriesConfig preset(String name) throws java.io.IOException {
     return Configs.preset(TinyStoriesConfig.class, "/gradroute/experiment/configs/tinystories", name);
+  }
+
+  @JsonIgnore
+  public SyntheticStories.Forest forest() {
+    return new SyntheticStories.Forest(forestEntities, forestFacts);
   }
 
   @JsonIgnore
@@ -137,6 +148,7 @@ public final class TinyStoriesConfig implements Validated {
     for (int l : expandLayers) require(l >= 0 && l < nLayers, "expand layer " + l + " is outside 0.." + (nLayers - 1));
     require(nCtx >= 2, "nCtx must be >= 2");
     for (double p : oversight) require(p >= 0 && p <= 1, "oversight " + p + " is outside [0, 1]");
+    for (double p : rmuOversight) require(oversight.contains(p), "rmuOversight " + p + " is not one of the oversight levels " + oversight);
     require(!seeds.isEmpty(), "at least one seed");
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
     require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
