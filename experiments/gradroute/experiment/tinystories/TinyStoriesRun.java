@@ -81,16 +81,27 @@ public final class TinyStoriesRun {
   private final RunDirectory run;
   private final Device device;
   private final boolean resume;
+  private final boolean reportOnly;
   private final Set<String> methods;
   private TinyStoriesData data;
   private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
   private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
 
   public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
+    this(settings, run, device, resume, false);
+  }
+
+  /**
+   * @param reportOnly train nothing: collect the stages finished in the run folder (a run resumed,
+   *     or stages of parallel runs copied together) and leave out the ones not there
+   */
+  public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume, boolean reportOnly) {
+    if (reportOnly && !resume) throw new IllegalArgumentException("a report-only run reads a finished run: it needs --resume");
     this.s = settings;
     this.run = run;
     this.device = device;
     this.resume = resume;
+    this.reportOnly = reportOnly;
     this.methods = methodSet(settings.methods);
   }
 
@@ -138,18 +149,18 @@ public final class TinyStoriesRun {
     Arrays.fill(allRetain, ForgetLabels.RETAIN);
 
     if (seed == s.seeds.get(0) && s.synthetic()) writeFactExposure(seed, order, labels);
-    if (methods.contains("base")) out.add(stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
+    if (methods.contains("base")) add(out, stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
     for (double p : s.oversight) {
       int[] lab = labels.get(p);
-      if (methods.contains("era")) out.add(stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
-      if (methods.contains("filter")) out.add(stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
+      if (methods.contains("era")) add(out, stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
+      if (methods.contains("filter")) add(out, stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
       if (methods.contains("rmu") && (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p))) {
-        out.add(stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
+        add(out, stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
       }
     }
     if (methods.contains("control")) {
       int[] lab = labels.values().iterator().next();
-      out.add(stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
+      add(out, stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
     }
     Gpt base = baseModels.remove(seed);
     if (base != null) base.close();
@@ -193,6 +204,10 @@ public final class TinyStoriesRun {
     return new AttackSplit(pool.subList(0, s.attackStories), pool.subList(s.attackStories, pool.size()));
   }
 
+  private static void add(List<MethodResult> out, MethodResult r) {
+    if (r != null) out.add(r);
+  }
+
   private interface StageBody {
     MethodResult run() throws IOException;
   }
@@ -209,9 +224,13 @@ public final class TinyStoriesRun {
       log.info("{}: done in an earlier run, skipped", key);
       if (method.equals("base")) {
         baseLosses.put(seed, r.fin());
-        if (methods.contains("rmu")) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
+        if (methods.contains("rmu") && !reportOnly) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
       }
       return r;
+    }
+    if (reportOnly) {
+      log.info("{}: not in {}, left out of the report", key, run.root());
+      return null;
     }
     long t0 = System.nanoTime();
     MethodResult r = body.run();
