@@ -1,7 +1,10 @@
 package gradroute.bench;
 
+import gradroute.experiment.minigrid.Method;
 import gradroute.profile.Profile;
 import gradroute.profile.Profiler;
+import gradroute.rl.reinforce.AgentConfig;
+import gradroute.rl.reinforce.ReinforceTrainer;
 import gradroute.routing.NativeRouting;
 import gradroute.runtime.TorchRuntime;
 import gradroute.train.Trainable;
@@ -18,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
  * routing ops) under libtorch's profiler; writes ops.csv, ops.json and trace.json (Chrome trace).
  */
 public final class ProfileRun {
-  public static final List<String> TARGETS = List.of("mnist", "mnist-unrouted", "tinystories", "gpt", "route");
+  public static final List<String> TARGETS = List.of("mnist", "mnist-unrouted", "tinystories", "gpt", "minigrid", "route");
 
   private ProfileRun() {}
 
@@ -42,12 +45,25 @@ public final class ProfileRun {
 
   private static Runnable stepOf(String target, Device device) throws IOException {
     if (target.equals("route")) return routeOps(device);
+    if (target.equals("minigrid")) return minigridUpdate(device);
     String model = target.equals("mnist-unrouted") ? "mnist" : target;
     Trainable t = TrainSteps.create(model, !target.equals("mnist-unrouted"), device).trainable();
     long[] step = {0};
     return () -> {
       try (PointerScope scope = new PointerScope()) {
         t.step(step[0]++);
+      }
+    };
+  }
+
+  /** One update of the routed gridworld agent (32 envs × 32 rollout steps, the default preset's shape). */
+  private static Runnable minigridUpdate(Device device) {
+    AgentConfig config = AgentConfig.of(Method.ROUTING.recipe(), 0.01, 32, Integer.MAX_VALUE, 1e-3, 7);
+    ReinforceTrainer trainer = new ReinforceTrainer(config, device);
+    long[] step = {0};
+    return () -> {
+      try (PointerScope scope = new PointerScope()) {
+        trainer.step(step[0]++);
       }
     };
   }

@@ -53,7 +53,7 @@ public final class BenchCommand implements Runnable {
   }
 
   @Command(name = "minigrid", mixinStandardHelpOptions = true,
-      description = "Gridworld experiment throughput: env steps/s, updates/s and the environment's share of an update (< 25%).")
+      description = "Gridworld experiment throughput: env steps/s, updates/s and the environment's share of an update (< 25%%).")
   static final class Minigrid implements Callable<Integer> {
     @Mixin DeviceOption device;
 

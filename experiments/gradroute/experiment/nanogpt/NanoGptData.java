@@ -161,13 +161,16 @@ final class NanoGptData {
 
   /**
    * The routed token's distributional neighbours: the {@code count} tokens whose context vectors
-   * are most similar (cosine) to the routed token's, where a token's context vector holds the
-   * positive pointwise mutual information (PPMI) with each token seen within {@code window}
-   * positions of it, with the context counts smoothed by the power 0.75 (Levy, Goldberg and Dagan
-   * 2015); only tokens seen at least {@link #RELATED_MIN_COUNT} times, never the routed token or
-   * the end-of-text token. Where {@link #related} finds tokens that appear <i>near</i> the routed
-   * one (its topic), these appear <i>where</i> it appears: the tokens that can stand in for it,
-   * which is what a residual direction that predicts it also predicts.
+   * are most similar (cosine) to the routed token's. A token's context vector holds the positive
+   * pointwise mutual information (PPMI) with each (relative position, token) pair within {@code
+   * window} positions of it, with the context counts smoothed by the power 0.75 (Levy, Goldberg and
+   * Dagan 2015); only tokens seen at least {@link #RELATED_MIN_COUNT} times, never the routed token
+   * or the end-of-text token. Contexts keep their position: "the ___ said" and a topic word two
+   * places away are different evidence, and merging the positions lets the topic words (which
+   * {@link #related} already covers) swamp the slot evidence. Where {@link #related} finds tokens
+   * that appear <i>near</i> the routed one (its topic), these appear <i>where</i> it appears: the
+   * tokens that can stand in for it, which is what a residual direction that predicts it also
+   * predicts.
    */
   List<Integer> similar(int window, int count) {
     long[] ids = train.window(0, train.length());
@@ -175,43 +178,53 @@ final class NanoGptData {
   }
 
   static List<Integer> similar(long[] ids, int routed, int vocab, int eos, int window, int count) {
-    double[] counts = new double[vocab * vocab]; // [token][context]
+    int slots = 2 * window;
+    int features = slots * vocab; // feature (slot, context token); slot 0..window-1 = offsets -window..-1, then +1..+window
+    int[] counts = new int[vocab * features];
     long[] seen = new long[vocab];
     for (int i = 0; i < ids.length; i++) {
       int t = (int) ids[i];
       seen[t]++;
-      for (int j = Math.max(0, i - window); j <= Math.min(ids.length - 1, i + window); j++) {
-        if (j != i) counts[t * vocab + (int) ids[j]]++;
+      for (int o = -window; o <= window; o++) {
+        int j = i + o;
+        if (o == 0 || j < 0 || j >= ids.length) continue;
+        int slot = o < 0 ? o + window : o + window - 1;
+        counts[t * features + slot * vocab + (int) ids[j]]++;
       }
     }
-    double[] rowSum = new double[vocab], colSmoothed = new double[vocab];
+    double[] rowSum = new double[vocab], colSmoothed = new double[features];
     double total = 0, smoothedTotal = 0;
     for (int t = 0; t < vocab; t++) {
-      for (int c = 0; c < vocab; c++) {
-        rowSum[t] += counts[t * vocab + c];
-        colSmoothed[c] += counts[t * vocab + c];
+      for (int f = 0; f < features; f++) {
+        rowSum[t] += counts[t * features + f];
+        colSmoothed[f] += counts[t * features + f];
       }
       total += rowSum[t];
     }
-    for (int c = 0; c < vocab; c++) {
-      colSmoothed[c] = Math.pow(colSmoothed[c], 0.75);
-      smoothedTotal += colSmoothed[c];
+    for (int f = 0; f < features; f++) {
+      colSmoothed[f] = Math.pow(colSmoothed[f], 0.75);
+      smoothedTotal += colSmoothed[f];
     }
+    double[] routedPpmi = new double[features];
     double[] norm = new double[vocab];
-    for (int t = 0; t < vocab; t++) {
-      for (int c = 0; c < vocab; c++) {
-        double n = counts[t * vocab + c];
-        double ppmi = n == 0 ? 0 : Math.max(0, Math.log((n / total) / ((rowSum[t] / total) * (colSmoothed[c] / smoothedTotal))));
-        counts[t * vocab + c] = ppmi;
-        norm[t] += ppmi * ppmi;
+    double[] dot = new double[vocab];
+    for (int pass = 0; pass < 2; pass++) { // the routed token's row first, then every row against it
+      for (int t = 0; t < vocab; t++) {
+        if ((pass == 0) != (t == routed)) continue;
+        for (int f = 0; f < features; f++) {
+          int n = counts[t * features + f];
+          if (n == 0) continue;
+          double ppmi = Math.max(0, Math.log((n / total) / ((rowSum[t] / total) * (colSmoothed[f] / smoothedTotal))));
+          if (t == routed) routedPpmi[f] = ppmi;
+          norm[t] += ppmi * ppmi;
+          dot[t] += ppmi * routedPpmi[f];
+        }
       }
     }
     List<double[]> cos = new ArrayList<>();
     for (int t = 0; t < vocab; t++) {
       if (t == routed || t == eos || seen[t] < RELATED_MIN_COUNT || norm[t] == 0) continue;
-      double dot = 0;
-      for (int c = 0; c < vocab; c++) dot += counts[t * vocab + c] * counts[routed * vocab + c];
-      cos.add(new double[] {dot / Math.sqrt(norm[t] * norm[routed]), t});
+      cos.add(new double[] {dot[t] / Math.sqrt(norm[t] * norm[routed]), t});
     }
     cos.sort((a, b) -> Double.compare(b[0], a[0]));
     List<Integer> out = new ArrayList<>();
@@ -253,10 +266,15 @@ final class NanoGptData {
     return out;
   }
 
-  /** Non-overlapping validation windows of {@code len} tokens, at most {@code max}. */
+  /**
+   * Non-overlapping validation windows of {@code len} tokens, at most {@code max}, spread evenly over
+   * the whole validation file (the first {@code max} alone would be one book of the corpus).
+   */
   List<long[]> valWindows(int len, int max) {
-    List<long[]> out = new ArrayList<>();
-    for (int o = 0; o + len <= val.length() && out.size() < max; o += len) out.add(val.window(o, len));
+    long available = val.length() / len;
+    int count = (int) Math.min(max, available);
+    List<long[]> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) out.add(val.window((int) (i * available / count * len), len));
     return out;
   }
 }
