@@ -4,6 +4,7 @@ import gradroute.model.Mlp;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.routing.Router;
+import gradroute.train.FusedAdam;
 import gradroute.train.Steps;
 import gradroute.train.Trainable;
 import gradroute.train.TrainingLoop;
@@ -75,7 +76,7 @@ public final class MemoryBenchmark {
       Tensor loss = y.sub(x).pow(new Scalar(2)).mean();
       optimizer.zero_grad();
       loss.backward();
-      optimizer.step();
+      FusedAdam.step(optimizer);
       return Map.of("loss", loss.item_double());
     };
     if (scoped) {

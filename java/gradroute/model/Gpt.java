@@ -50,7 +50,10 @@ import org.bytedeco.pytorch.global.torch;
  * {@code [batch, pos, head, d_head]}, {@code attn.hook_pattern [batch, head, query, key]}, {@code
  * attn.hook_z [batch, pos, head, d_head]}, {@code hook_attn_out}, {@code hook_resid_mid}, {@code
  * mlp.hook_pre}, {@code mlp.hook_post [batch, pos, d_mlp]} (after GELU), {@code hook_mlp_out},
- * {@code hook_resid_post}; finally {@code ln_final.hook_normalized}.
+ * {@code hook_resid_post}; finally {@code ln_final.hook_normalized}. Attention runs libtorch's
+ * fused kernel ({@code scaled_dot_product_attention}, flash attention on the CPU), which never
+ * forms the pattern; a block with a hook on {@code attn.hook_pattern} computes softmax(QKᵀ)V
+ * explicitly instead, equal up to float rounding.
  *
  * <p><b>Native memory.</b> Parameters are retained, so a model may be built inside a {@code
  * PointerScope} and outlive it; {@link #close()} frees them. Forward temporaries belong to the
@@ -303,11 +306,8 @@ public final class Gpt implements HookedModel, AutoCloseable {
       kk = kk.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
       v = v.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
     }
-    Tensor scores = q.permute(0, 2, 1, 3).matmul(kk.permute(0, 2, 3, 1)); // [B, H, Tq, Tk]
-    if (config.attnScale()) scores = scores.mul(new Scalar(1.0 / Math.sqrt(k)));
-    scores = scores.masked_fill(causalMask(len), new Scalar(Float.NEGATIVE_INFINITY));
-    Tensor pattern = hooks.fire(b + "attn.hook_pattern", scores.softmax(-1));
-    Tensor z = pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3); // [B, T, H, dh]
+    Tensor z = hooks.active().contains(b + "attn.hook_pattern") ? attentionWithPattern(b, q, kk, v, len)
+        : fusedAttention(q, kk, v); // [B, T, H, dh]
     z = hooks.fire(b + "attn.hook_z", z);
     Tensor attnOut = z.reshape(batch, len, h * k).matmul(params.get(b + "attn.W_O").reshape(h * k, d))
         .add(params.get(b + "attn.b_O"));
@@ -319,6 +319,27 @@ public final class Gpt implements HookedModel, AutoCloseable {
     Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
     Tensor mlpOut = hooks.fire(b + "hook_mlp_out", post.matmul(params.get(b + "mlp.W_out")).add(params.get(b + "mlp.b_out")));
     return hooks.fire(b + "hook_resid_post", resid.add(mlpOut));
+  }
+
+  /** Causal attention {@code [B, T, H, dh]} with the pattern materialised for the hooks on {@code attn.hook_pattern}. */
+  private Tensor attentionWithPattern(String b, Tensor q, Tensor kk, Tensor v, long len) {
+    Tensor scores = q.permute(0, 2, 1, 3).matmul(kk.permute(0, 2, 3, 1)); // [B, H, Tq, Tk]
+    if (config.attnScale()) scores = scores.mul(new Scalar(1.0 / Math.sqrt(config.dHead())));
+    scores = scores.masked_fill(causalMask(len), new Scalar(Float.NEGATIVE_INFINITY));
+    Tensor pattern = hooks.fire(b + "attn.hook_pattern", scores.softmax(-1));
+    return pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3);
+  }
+
+  /**
+   * The same attention by libtorch's fused kernel (flash attention on the CPU: blocks of queries
+   * and keys, online softmax, the masked half of the causal pattern never computed, no
+   * {@code [B, H, T, T]} tensors kept for the backward pass). Equal to {@link #attentionWithPattern}
+   * up to float rounding.
+   */
+  private Tensor fusedAttention(Tensor q, Tensor kk, Tensor v) {
+    double scale = config.attnScale() ? 1.0 / Math.sqrt(config.dHead()) : 1.0;
+    return torch.scaled_dot_product_attention(q.permute(0, 2, 1, 3), kk.permute(0, 2, 1, 3), v.permute(0, 2, 1, 3),
+        new TensorOptional(), 0.0, true, new org.bytedeco.pytorch.DoubleOptional(scale), false).permute(0, 2, 1, 3);
   }
 
   /** {@code x [B, T, D]} projected by {@code W_{which} [H, D, dh]}: {@code [B, T, H, dh]}. */

@@ -1,5 +1,6 @@
 package gradroute.model;
 
+import gradroute.train.FusedAdam;
 import gradroute.train.Trainable;
 import java.util.Map;
 import org.bytedeco.pytorch.AdamW;
@@ -25,7 +26,7 @@ public final class LmSteps implements Trainable {
   public Map<String, Double> step(long step) {
     Tensor loss = LmLoss.mean(model, batch);
     loss.backward();
-    optimizer.step();
+    FusedAdam.step(optimizer);
     optimizer.zero_grad();
     return Map.of("loss", loss.item_double());
   }

@@ -2,6 +2,7 @@ package gradroute.model;
 
 import gradroute.model.era.EraRouting;
 import gradroute.routing.SoftTokenRule;
+import gradroute.train.FusedAdam;
 import gradroute.train.Trainable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class LmTrainer implements Trainable {
       Tensor l1 = routing == null ? null : routing.takeL1();
       if (l1 != null) loss = loss.add(l1);
       loss.backward();
-      optimizer.step();
+      FusedAdam.step(optimizer);
       optimizer.zero_grad();
       m.put("loss", loss.item_double());
       m.put("ce", ce.item_double());

@@ -7,12 +7,15 @@ import org.bytedeco.javacpp.annotation.Const;
 import org.bytedeco.javacpp.annotation.Namespace;
 import org.bytedeco.javacpp.annotation.Platform;
 import org.bytedeco.javacpp.annotation.StdString;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * The JavaCPP binding of the native core: {@code native/route_ops.h}, the runtime settings of
  * {@code runtime_ops.h} (used by {@code TorchRuntime}), the profiler of {@code profiler.h} (used by
- * {@code gradroute.profile.Profiler}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
+ * {@code gradroute.profile.Profiler}), the fused optimiser steps of {@code optim_ops.h} (used by
+ * {@code gradroute.train.FusedAdam}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
  * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
  *
  * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
@@ -22,7 +25,7 @@ import org.bytedeco.pytorch.Tensor;
     value = "linux-x86_64",
     compiler = "cpp17",
     include = {"route_ops.h", "route_ops.cpp", "bench_support.h", "runtime_ops.h", "runtime_ops.cpp", "profiler.h",
-        "profiler.cpp"},
+        "profiler.cpp", "optim_ops.h", "optim_ops.cpp"},
     link = {"c10", "torch_cpu", "torch"})
 @Namespace("gradroute")
 public final class NativeRouting {
@@ -67,6 +70,11 @@ public final class NativeRouting {
   public static native @StdString String profiler_stop(@StdString String tracePath);
 
   public static native boolean profiler_running();
+
+  /** See native/optim_ops.h; use {@code gradroute.train.FusedAdam}. */
+  public static native void fused_adam_step(@ByRef Adam optimizer);
+
+  public static native void fused_adamw_step(@ByRef AdamW optimizer);
 
   /** Benchmarks only: see native/bench_support.h. */
   public static native boolean release_free_heap();

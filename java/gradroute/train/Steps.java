@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.PointerScope;
  *   double loss = Steps.scoped(() -> {
  *     Tensor l = model.forward(x).sub(y).pow(new Scalar(2)).mean();
  *     l.backward();
- *     optimizer.step();
+ *     FusedAdam.step(optimizer);       // Adam or AdamW; optimizer.step() for any other
  *     optimizer.zero_grad();
  *     return l.item_double();          // return Java values, never a tensor made in the step
  *   });

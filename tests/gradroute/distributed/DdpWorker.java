@@ -7,6 +7,7 @@ import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
 import gradroute.runtime.TensorArrays;
 import gradroute.runtime.TorchRuntime;
+import gradroute.train.FusedAdam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class DdpWorker {
         List<long[]> mine = shard(step, rank, world);
         try (PointerScope scope = new PointerScope()) {
           GradientStep.compute(params, group, mine.size(), m -> LmLoss.mean(model, new TokenBatch(List.of(mine.get(m)), LEN, 0)), 0.5);
-          opt.step();
+          FusedAdam.step(opt);
           opt.zero_grad();
         }
       }

@@ -33,7 +33,9 @@ class CacheAndEditsTest {
       Tensor resid;
       try (ActivationCache cache = ActivationCache.recordAll(m)) {
         assertThrows(IllegalStateException.class, () -> cache.get("blocks.0.hook_resid_post"));
-        assertTrue(torch.equal(plain, m.forward(tokens)), "caching changes no output");
+        // recording attn.hook_pattern materialises the pattern instead of running the fused
+        // attention kernel: the same output up to float rounding
+        assertTrue(torch.allclose(plain, m.forward(tokens), 1e-5, 1e-6, false), "caching changes no output");
         assertEquals(m.hooks().points().size(), cache.all().size());
         resid = cache.get("blocks.1.hook_resid_post");
         assertEquals(4, cache.get("blocks.0.attn.hook_z").dim());

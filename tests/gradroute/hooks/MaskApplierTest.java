@@ -197,7 +197,15 @@ class MaskApplierTest {
    * must leave the forward pass bitwise unchanged.
    */
   static void checkPoint(HookedModel model, String point, Supplier<Tensor> forward, Tensor index, Router router) {
-    Tensor reference = forward.get().detach().clone();
+    // the reference pass has a hook at the same point, so it runs the same kernels as the masked
+    // one (a hook on a GPT's attn.hook_pattern switches it from the fused attention kernel)
+    HookHandle same = model.hooks().add(point, x -> x);
+    Tensor reference;
+    try {
+      reference = forward.get().detach().clone();
+    } finally {
+      same.remove();
+    }
     try (Probe probe = new Probe(model, point, router)) {
       probe.applier.set(index, null);
       Tensor y = forward.get();

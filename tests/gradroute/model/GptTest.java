@@ -40,6 +40,41 @@ class GptTest {
     }
   }
 
+  /**
+   * Without a hook on attn.hook_pattern the model runs libtorch's fused attention; with one, the
+   * explicit softmax(QKᵀ)V. Both must give the same logits and gradients, with and without the
+   * 1/sqrt(d_head) scaling, at every sequence length up to n_ctx.
+   */
+  @Test
+  void fusedAttentionEqualsThePatternPath() {
+    for (boolean scale : new boolean[] {false, true}) {
+      GptConfig c = GptConfig.of(2, 16, 2, 8, 32, 23, 12, scale);
+      for (int len : new int[] {1, 5, 12}) {
+        try (Gpt m = Gpt.create(c, 3)) {
+          Tensor tokens = TinyModels.tokens(4, 3, len, c.vocab());
+          Tensor fused = m.forward(tokens);
+          fused.mul(fused).sum().backward();
+          Map<String, Tensor> fusedGrads = new java.util.LinkedHashMap<>();
+          for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
+            fusedGrads.put(e.getKey(), e.getValue().grad().clone());
+            e.getValue().grad().zero_();
+          }
+          for (int l = 0; l < c.nLayers(); l++) m.hooks().add("blocks." + l + ".attn.hook_pattern", x -> x);
+          Tensor explicit = m.forward(tokens);
+          explicit.mul(explicit).sum().backward();
+          m.hooks().clear();
+          String where = "scale " + scale + ", length " + len;
+          assertTrue(TinyModels.maxAbsDiff(fused, explicit) < 1e-5, where + ": logits differ by " + TinyModels.maxAbsDiff(fused, explicit));
+          for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
+            float d = TinyModels.maxAbsDiff(fusedGrads.get(e.getKey()), e.getValue().grad());
+            float size = e.getValue().grad().abs().max().item_float();
+            assertTrue(d <= 1e-5f * Math.max(1f, size), where + ": gradient of " + e.getKey() + " differs by " + d);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void hooksFireInForwardOrder() {
     GptConfig c = TinyModels.config();

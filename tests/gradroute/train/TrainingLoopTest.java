@@ -50,7 +50,7 @@ class TrainingLoopTest {
       if (explode) loss = loss.div(new Scalar(0.0));
       optimizer.zero_grad();
       loss.backward();
-      optimizer.step();
+      FusedAdam.step(optimizer);
       return Map.of("loss", loss.item_double());
     }
 

@@ -6,6 +6,7 @@ import gradroute.data.ImageDataset;
 import gradroute.hooks.MaskApplier;
 import gradroute.hooks.MaskRule;
 import gradroute.routing.ExampleRule;
+import gradroute.train.FusedAdam;
 import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
 import java.util.Arrays;
@@ -100,7 +101,7 @@ public final class SplitTraining implements Trainable {
     Losses l = losses(x, batchLabels);
     optimizer.zero_grad();
     l.total.backward();
-    optimizer.step();
+    FusedAdam.step(optimizer);
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", l.total.item_double());
     m.put("reconstruction_0_4", l.good.item_double());

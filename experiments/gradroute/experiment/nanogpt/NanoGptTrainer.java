@@ -9,6 +9,7 @@ import gradroute.model.LrSchedule;
 import gradroute.hooks.RoutingHook;
 import gradroute.model.TokenBatch;
 import gradroute.routing.TokenRule;
+import gradroute.train.FusedAdam;
 import gradroute.train.Trainable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ final class NanoGptTrainer implements Trainable {
         routing.clear(); // the backward pass reads the table and indices captured by the op
       }
     }, clip);
-    optimizer.step();
+    FusedAdam.step(optimizer);
     optimizer.zero_grad();
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("loss", r.loss());

@@ -3,6 +3,7 @@ package gradroute.model.unlearn;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
 import gradroute.model.TokenBatch;
+import gradroute.train.FusedAdam;
 import gradroute.train.History;
 import gradroute.train.HistoryRecorder;
 import gradroute.train.ProgressListener;
@@ -116,7 +117,7 @@ public final class Rmu {
       Tensor retainLoss = torch.mse_loss(ar.mul(mr), target);
       Tensor loss = forgetLoss.add(retainLoss.mul(new Scalar(spec.alpha())));
       loss.backward();
-      optimizer.step();
+      FusedAdam.step(optimizer);
       optimizer.zero_grad();
       model.zeroGrad();
       Map<String, Double> m = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import gradroute.rl.env.Gridworld;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.env.StepResult;
 import gradroute.runtime.Seeds;
+import gradroute.train.FusedAdam;
 import gradroute.train.ModuleState;
 import gradroute.train.Trainable;
 import java.util.Arrays;
@@ -188,7 +189,7 @@ public final class ReinforceTrainer implements Trainable {
     ReinforceLoss.Parts loss = ReinforceLoss.compute(config, policy, value, obs, returns, buffer.actions(), outcomes, device);
     optimizer.zero_grad();
     loss.total().backward();
-    optimizer.step();
+    FusedAdam.step(optimizer);
 
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("loss", (double) loss.total().item_float());
