@@ -53,6 +53,24 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--oversight", "oversight", v);
   }
 
+  @Option(names = "--report-only", description = "with --resume: train nothing, rebuild summary, tables and plots from the stages in the run folder (e.g. of parallel runs copied together); stages not there are left out")
+  boolean reportOnly;
+
+  @Option(names = "--rmu-oversight", paramLabel = "P", description = "the oversight levels RMU runs at, comma list (default: every --oversight level) (config key rmuOversight)")
+  void rmuOversight(String v) {
+    run.set("--rmu-oversight", "rmuOversight", v);
+  }
+
+  @Option(names = "--forest-entities", paramLabel = "N", description = "synthetic corpus: forest animals, 3 facts each (default 20) (config key forestEntities)")
+  void forestEntities(String v) {
+    run.set("--forest-entities", "forestEntities", v);
+  }
+
+  @Option(names = "--forest-facts", paramLabel = "N", description = "synthetic corpus: facts every forest story states, 1-3 (default 1) (config key forestFacts)")
+  void forestFacts(String v) {
+    run.set("--forest-facts", "forestFacts", v);
+  }
+
   @Option(names = "--steps", paramLabel = "N", description = "training steps per model (default 700; quick 120) (config key steps)")
   void steps(String v) {
     run.set("--steps", "steps", v);
@@ -128,7 +146,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     RunSetup<TinyStoriesConfig> setup = new RunSetup<>(run, "tinystories", TinyStoriesConfig.class, "demo");
     setup.start(setup.config(), (s, dir, device, resume) -> {
       long t0 = System.nanoTime();
-      TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume);
+      TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume, reportOnly);
       List<TinyStoriesRun.MethodResult> results = runner.run();
       double wall = (System.nanoTime() - t0) / 1e9;
       TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall);

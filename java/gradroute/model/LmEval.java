@@ -51,6 +51,45 @@ public final class LmEval {
     return count == 0 ? Double.NaN : sum / count;
   }
 
+  /**
+   * Token-mean cross-entropy over chosen positions, pooled over all batches: {@code targets.get(i)}
+   * lists the target indices t of sequence i (t predicts token t + 1; out-of-range ones are
+   * ignored). NaN when no position qualifies.
+   */
+  public double lossAtTargets(Gpt model, List<int[]> targets) {
+    int total = 0;
+    for (TokenBatch b : batches) total += b.size();
+    if (targets.size() != total) {
+      throw new IllegalArgumentException("target positions for " + targets.size() + " sequences, the set has " + total);
+    }
+    double sum = 0, count = 0;
+    int first = 0;
+    for (TokenBatch b : batches) {
+      int p = b.positions();
+      float[] m = new float[b.size() * p];
+      boolean any = false;
+      for (int i = 0; i < b.size(); i++) {
+        for (int t : targets.get(first + i)) {
+          if (t >= 0 && t < p && t + 1 < b.length(i)) {
+            m[i * p + t] = 1f;
+            any = true;
+          }
+        }
+      }
+      first += b.size();
+      if (!any) continue;
+      try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+        org.bytedeco.pytorch.Device d = model.device();
+        org.bytedeco.pytorch.Tensor mask = TokenBatch.onDevice(org.bytedeco.pytorch.Tensor.create(m, b.size(), p), d,
+            org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        org.bytedeco.pytorch.Tensor losses = LmLoss.tokenLosses(model.forward(b.inputs(d)), b.targets(d));
+        sum += losses.mul(mask).sum().item_double();
+        count += mask.sum().item_double();
+      }
+    }
+    return count == 0 ? Double.NaN : sum / count;
+  }
+
   /** The mean of per-batch mean losses, without gradients. */
   public double loss(Gpt model) {
     double sum = 0;

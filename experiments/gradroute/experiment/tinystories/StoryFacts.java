@@ -1,10 +1,13 @@
 package gradroute.experiment.tinystories;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The fixed entity → attribute facts of the synthetic corpus ("the owl ate the mice"): one value
@@ -18,6 +21,16 @@ public final class StoryFacts {
     private static final StoryFacts INSTANCE = new StoryFacts();
 
     private final Map<StoryTopic, Map<String, String[]>> table = new EnumMap<>(StoryTopic.class);
+    /** One pattern per forest relation, capturing the entity (group 1) and the value (group 2). */
+    private final List<Pattern> forestFrames = new ArrayList<>();
+
+    /** A forest fact stated in a text: which one, and where its value word starts. */
+    public record Mention(String entity, int relation, String value, int valueStart) {
+        /** The fact's key, "entity|relation". */
+        public String key() {
+            return entity + "|" + relation;
+        }
+    }
 
     private StoryFacts() {
         Random rng = new Random(FACT_SEED);
@@ -34,6 +47,32 @@ public final class StoryFacts {
             }
             table.put(topic, byEntity);
         }
+        StoryLexicon.TopicWords forest = StoryLexicon.of(StoryTopic.FOREST);
+        String entities = alternatives(forest.entities());
+        for (StoryLexicon.Relation r : forest.relations()) {
+            String frame = r.frame();
+            int e = frame.indexOf("{e}"), v = frame.indexOf("{v}");
+            if (e < 0 || v < e) throw new IllegalStateException("forest frame '" + frame + "' must name {e} before {v}");
+            forestFrames.add(Pattern.compile("\\b" + Pattern.quote(frame.substring(0, e)) + entities
+                    + Pattern.quote(frame.substring(e + 3, v)) + alternatives(r.values()) + Pattern.quote(frame.substring(v + 3))));
+        }
+    }
+
+    private static String alternatives(List<String> words) {
+        StringBuilder b = new StringBuilder("(");
+        for (String w : words) b.append(b.length() == 1 ? "" : "|").append(Pattern.quote(w));
+        return b.append(')').toString();
+    }
+
+    /** The forest facts a text states, in text order (in the corpus' wording; other wordings are not counted). */
+    public List<Mention> forestMentions(String text) {
+        List<Mention> out = new ArrayList<>();
+        for (int r = 0; r < forestFrames.size(); r++) {
+            Matcher m = forestFrames.get(r).matcher(text);
+            while (m.find()) out.add(new Mention(m.group(1), r, m.group(2), m.start(2)));
+        }
+        out.sort(java.util.Comparator.comparingInt(Mention::valueStart));
+        return out;
     }
 
     public static StoryFacts get() {

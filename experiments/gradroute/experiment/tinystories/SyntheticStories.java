@@ -44,18 +44,44 @@ public final class SyntheticStories {
 
     private record Block(List<String> sentences, int slot, int words) {}
 
+    /**
+     * The forest knowledge of the corpus: forest stories draw their animals from the first {@code
+     * entities} forest entities, and state at least {@code facts} facts each (1: one fact, two more
+     * when the story has room; up to 3: that many always, the rest when there is room).
+     */
+    public record Forest(int entities, int facts) {
+        public static final Forest DEFAULT = new Forest(StoryLexicon.FOREST_ENTITIES.size(), 1);
+
+        public Forest {
+            if (entities < 2 || entities > StoryLexicon.FOREST_ENTITIES.size()) {
+                throw new IllegalArgumentException("forest entities must be in 2.." + StoryLexicon.FOREST_ENTITIES.size() + ", got " + entities);
+            }
+            if (facts < 1 || facts > 3) throw new IllegalArgumentException("forest facts per story must be in 1..3, got " + facts);
+        }
+    }
+
     private final Random rng;
+    private final Forest forest;
 
     public SyntheticStories(long seed) {
+        this(seed, Forest.DEFAULT);
+    }
+
+    public SyntheticStories(long seed, Forest forest) {
         this.rng = new Random(seed);
+        this.forest = forest;
     }
 
     /** The generator for a named split ("train", "validation", ...): different names never share a stream. */
     public static SyntheticStories forSplit(String split, long seed) {
+        return forSplit(split, seed, Forest.DEFAULT);
+    }
+
+    public static SyntheticStories forSplit(String split, long seed, Forest forest) {
         long z = seed * 0x9E3779B97F4A7C15L + split.hashCode();
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return new SyntheticStories(z ^ (z >>> 31));
+        return new SyntheticStories(z ^ (z >>> 31), forest);
     }
 
     public List<Story> generate(int n) {
@@ -96,7 +122,8 @@ public final class SyntheticStories {
         StoryLexicon.TopicWords lex = StoryLexicon.of(topic);
         boolean keywordFree = plan.keywordFree();
         Map<String, String> vars = castVariables();
-        List<String> entities = pickDistinct(lex.entities(), 2);
+        boolean forestTopic = topic == StoryTopic.FOREST;
+        List<String> entities = pickDistinct(forestTopic ? lex.entities().subList(0, forest.entities()) : lex.entities(), 2);
         vars.put("e", entities.get(0));
         vars.put("place", pick(topicPlaces(topic, lex, keywordFree)));
 
@@ -106,12 +133,13 @@ public final class SyntheticStories {
         List<Block> required = new ArrayList<>();
         List<Block> optional = new ArrayList<>();
         List<Integer> relations = shuffledRelations(lex);
+        int requiredFacts = forestTopic ? forest.facts() : 1;
         required.add(block(Slot.ENTITY.ordinal(), fill(pick(lex.intros()), entityVars(vars, entities.get(0))),
                 fact(topic, entities.get(0), relations.get(0))));
-        optional.add(block(Slot.ENTITY.ordinal(), fact(topic, entities.get(0), relations.get(1))));
+        (requiredFacts >= 2 ? required : optional).add(block(Slot.ENTITY.ordinal(), fact(topic, entities.get(0), relations.get(1))));
         List<Integer> relations2 = shuffledRelations(lex);
-        optional.add(block(Slot.SECOND_ENTITY.ordinal(), fill(pick(lex.intros()), entityVars(vars, entities.get(1))),
-                fact(topic, entities.get(1), relations2.get(0))));
+        (requiredFacts >= 3 ? required : optional).add(block(Slot.SECOND_ENTITY.ordinal(),
+                fill(pick(lex.intros()), entityVars(vars, entities.get(1))), fact(topic, entities.get(1), relations2.get(0))));
         for (StoryLexicon.GradedWord g : plan.graded()) {
             required.add(block(rng.nextInt(Slot.values().length), fill(pick(g.sentences()), vars)));
         }

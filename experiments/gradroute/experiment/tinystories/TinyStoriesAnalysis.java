@@ -35,7 +35,7 @@ public final class TinyStoriesAnalysis {
   private static final Logger log = LoggerFactory.getLogger(TinyStoriesAnalysis.class);
 
   /** One row: a component removed (or "none"), the three losses and their rise over the intact model. */
-  public record Row(String component, Losses losses, double dForget, double dRetain, double dTopic) {
+  public record Row(String component, Losses losses, double dForget, double dRetain, double dTopic, double dFact) {
     /** Forget rise per unit of retain rise; infinite when retain does not rise. */
     double selectivity() {
       return dRetain <= 1e-9 ? Double.POSITIVE_INFINITY : dForget / dRetain;
@@ -88,11 +88,11 @@ public final class TinyStoriesAnalysis {
         () -> evaluation.losses(model));
     Losses intact = scan.intact();
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("none", intact, 0, 0, 0));
+    rows.add(new Row("none", intact, 0, 0, 0, 0));
     for (int i = 0; i < scan.components().size(); i++) {
       Losses l = scan.ablated().get(i);
       rows.add(new Row(scan.components().get(i).name(), l, l.forget() - intact.forget(), l.retain() - intact.retain(),
-          l.forgetTopicTokens() - intact.forgetTopicTokens()));
+          l.forgetTopicTokens() - intact.forgetTopicTokens(), l.forgetFactTokens() - intact.forgetFactTokens()));
     }
     return rows;
   }
@@ -118,10 +118,11 @@ public final class TinyStoriesAnalysis {
   }
 
   static CsvTable table(List<Row> rows) {
-    CsvTable t = CsvTable.withColumns("ablated", "forget", "retain", "forest_topic", "dF", "dR", "dTopic", "dF/dR");
+    CsvTable t = CsvTable.withColumns("ablated", "forget", "retain", "forest_topic", "forest_facts", "dF", "dR", "dTopic", "dFact",
+        "dF/dR");
     for (Row r : rows) {
-      t.addRow(r.component(), r.losses().forget(), r.losses().retain(), r.losses().forgetTopicTokens(), r.dForget(), r.dRetain(),
-          r.dTopic(), r.component().equals("none") ? "" : ratio(r));
+      t.addRow(r.component(), r.losses().forget(), r.losses().retain(), r.losses().forgetTopicTokens(), r.losses().forgetFactTokens(),
+          r.dForget(), r.dRetain(), r.dTopic(), r.dFact(), r.component().equals("none") ? "" : ratio(r));
     }
     return t.withDecimals(4);
   }

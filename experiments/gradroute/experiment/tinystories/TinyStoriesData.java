@@ -65,11 +65,11 @@ public final class TinyStoriesData {
     int needTrain = s.streamStories() + extraStories(s);
     if (s.synthetic()) {
       rule = ForgetLabels.untruncated();
-      List<SyntheticStories.Story> stories = SyntheticStories.forSplit("train", s.corpusSeed).generate(needTrain);
+      List<SyntheticStories.Story> stories = SyntheticStories.forSplit("train", s.corpusSeed, s.forest()).generate(needTrain);
       trainText = new ArrayList<>(stories.size());
       for (SyntheticStories.Story st : stories) trainText.add(st.text());
       validation = new ArrayList<>();
-      SyntheticStories val = SyntheticStories.forSplit("validation", s.corpusSeed);
+      SyntheticStories val = SyntheticStories.forSplit("validation", s.corpusSeed, s.forest());
       int r = 0, f = 0;
       while (r < s.validationRetain || f < s.validationForget) {
         String text = val.next().text();

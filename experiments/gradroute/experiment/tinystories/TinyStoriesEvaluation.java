@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three validation losses of a TinyStories model: forget (the forget test stories of F_val),
- * retain (R_val) and the forest-topic-token loss (forget stories' loss on target tokens whose
- * weight w(v) from <i>true</i> labels over the training stream is below 0.5).
+ * The validation losses of a TinyStories model: forget (the forget test stories of F_val), retain
+ * (R_val), the forest-topic-token loss (forget stories' loss on target tokens whose weight w(v)
+ * from <i>true</i> labels over the training stream is below 0.5) and the fact-value loss (forget
+ * stories' loss on the first token of each forest fact's value, {@link ForestFactExposure}).
  */
 final class TinyStoriesEvaluation {
   private static final Logger log = LoggerFactory.getLogger(TinyStoriesEvaluation.class);
@@ -22,6 +23,7 @@ final class TinyStoriesEvaluation {
   private LmEval forgetEval;
   private LmEval retainEval;
   private boolean[] topicTokens;
+  private List<int[]> factTargets;
 
   TinyStoriesEvaluation(TinyStoriesConfig settings, TinyStoriesData data) {
     this.s = settings;
@@ -51,7 +53,9 @@ final class TinyStoriesEvaluation {
     if (forgetEval == null) {
       forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
       retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
+      factTargets = new ForestFactExposure(data.tokenizer).valueTargets(data.forgetTest(s));
     }
-    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()));
+    return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()),
+        forgetEval.lossAtTargets(model, factTargets));
   }
 }

@@ -41,7 +41,8 @@ public final class TinyStoriesReport {
   /** One row of the headline table: a method at one p, over seeds. */
   public record Row(String method, Double p, int seeds, Stat forgetTrained, Stat retainTrained, Stat forgetAblated,
       Stat retainAblated, Stat forgetFinal, Stat retainFinal, Stat forgetBefore, Stat minForgetAfterAttack,
-      Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal) {}
+      Stat unlearning, Stat robustUnlearning, Stat topicTrained, Stat topicAblated, Stat topicFinal, Stat factTrained,
+      Stat factFinal) {}
 
   public record Result(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
       double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, Map<String, TinyStoriesCriteria.Criterion> criteria,
@@ -58,7 +59,8 @@ public final class TinyStoriesReport {
     Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
         criteria, results);
 
-    CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens");
+    CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens",
+        "forget_fact_tokens");
     for (MethodResult r : results) {
       addLoss(losses, r, "trained", r.trained());
       addLoss(losses, r, "ablated", r.ablated());
@@ -109,7 +111,7 @@ public final class TinyStoriesReport {
   }
 
   private static void addLoss(CsvTable t, MethodResult r, String stage, Losses l) {
-    if (l != null) t.addRow(r.seed(), r.method(), r.p(), stage, l.forget(), l.retain(), l.forgetTopicTokens());
+    if (l != null) t.addRow(r.seed(), r.method(), r.p(), stage, l.forget(), l.retain(), l.forgetTopicTokens(), l.forgetFactTokens());
   }
 
   static List<Row> table(List<MethodResult> results) {
@@ -126,7 +128,8 @@ public final class TinyStoriesReport {
           stat(g, MethodResult::attackMin), stat(g, r -> r.fin().forget() - r.forgetBefore()),
           stat(g, r -> r.attackMin() - r.forgetBefore()), stat(g, r -> r.trained().forgetTopicTokens()),
           stat(g, r -> r.ablated() == null ? Double.NaN : r.ablated().forgetTopicTokens()),
-          stat(g, r -> r.fin().forgetTopicTokens())));
+          stat(g, r -> r.fin().forgetTopicTokens()), stat(g, r -> r.trained().forgetFactTokens()),
+          stat(g, r -> r.fin().forgetFactTokens())));
     }
     return rows;
   }
@@ -139,12 +142,13 @@ public final class TinyStoriesReport {
 
   static CsvTable headline(List<Row> table) {
     CsvTable t = CsvTable.withColumns("method", "p", "seeds", "F trained", "R trained", "F ablated", "R ablated", "F final",
-        "R final", "min F attack", "unlearning", "robust unlearning", "Ftopic trained", "Ftopic ablated", "Ftopic final");
+        "R final", "min F attack", "unlearning", "robust unlearning", "Ftopic trained", "Ftopic ablated", "Ftopic final", "Ffact trained", "Ffact final");
     for (Row r : table) {
       t.addRow(r.method(), r.p() == null ? "-" : r.p().toString(), r.seeds(), r.forgetTrained().toString(), r.retainTrained().toString(),
           r.forgetAblated().toString(), r.retainAblated().toString(), r.forgetFinal().toString(), r.retainFinal().toString(),
           r.minForgetAfterAttack().toString(), r.unlearning().toString(), r.robustUnlearning().toString(),
-          r.topicTrained().toString(), r.topicAblated().toString(), r.topicFinal().toString());
+          r.topicTrained().toString(), r.topicAblated().toString(), r.topicFinal().toString(), r.factTrained().toString(),
+          r.factFinal().toString());
     }
     return t;
   }

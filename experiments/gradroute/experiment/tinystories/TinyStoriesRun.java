@@ -50,10 +50,11 @@ public final class TinyStoriesRun {
       "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
 
   /**
-   * Forget and retain validation loss of one model, and the forget stories' loss on their
-   * forest-specific target tokens only (w(v) < 0.5 by true-label token frequencies).
+   * Forget and retain validation loss of one model, the forget stories' loss on their
+   * forest-specific target tokens only (w(v) < 0.5 by true-label token frequencies), and on the
+   * value tokens of the forest facts they state (synthetic corpus; NaN on real text).
    */
-  public record Losses(double forget, double retain, double forgetTopicTokens) {}
+  public record Losses(double forget, double retain, double forgetTopicTokens, double forgetFactTokens) {}
 
   /** Everything measured for one method at one p and seed. */
   public record MethodResult(
@@ -80,16 +81,27 @@ public final class TinyStoriesRun {
   private final RunDirectory run;
   private final Device device;
   private final boolean resume;
+  private final boolean reportOnly;
   private final Set<String> methods;
   private TinyStoriesData data;
   private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
   private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
 
   public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
+    this(settings, run, device, resume, false);
+  }
+
+  /**
+   * @param reportOnly train nothing: collect the stages finished in the run folder (a run resumed,
+   *     or stages of parallel runs copied together) and leave out the ones not there
+   */
+  public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume, boolean reportOnly) {
+    if (reportOnly && !resume) throw new IllegalArgumentException("a report-only run reads a finished run: it needs --resume");
     this.s = settings;
     this.run = run;
     this.device = device;
     this.resume = resume;
+    this.reportOnly = reportOnly;
     this.methods = methodSet(settings.methods);
   }
 
@@ -136,20 +148,64 @@ public final class TinyStoriesRun {
     int[] allRetain = new int[n];
     Arrays.fill(allRetain, ForgetLabels.RETAIN);
 
-    if (methods.contains("base")) out.add(stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
+    if (seed == s.seeds.get(0) && s.synthetic()) writeFactExposure(seed, order, labels);
+    if (methods.contains("base")) add(out, stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
     for (double p : s.oversight) {
       int[] lab = labels.get(p);
-      if (methods.contains("era")) out.add(stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
-      if (methods.contains("filter")) out.add(stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
-      if (methods.contains("rmu")) out.add(stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
+      if (methods.contains("era")) add(out, stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
+      if (methods.contains("filter")) add(out, stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
+      if (methods.contains("rmu") && (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p))) {
+        add(out, stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
+      }
     }
     if (methods.contains("control")) {
       int[] lab = labels.values().iterator().next();
-      out.add(stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
+      add(out, stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
     }
     Gpt base = baseModels.remove(seed);
     if (base != null) base.close();
     return out;
+  }
+
+  /**
+   * How often each forest fact is stated in what each method trains on (base and ERA: the first
+   * steps × batch stories of the stream; filtering at p: the first steps × batch kept ones) and in
+   * the first attack set: facts.csv and facts.md.
+   */
+  private void writeFactExposure(long seed, int[] order, Map<Double, int[]> labels) throws IOException {
+    ForestFactExposure facts = new ForestFactExposure(data.tokenizer);
+    int need = s.steps * s.batch;
+    Map<String, Map<String, Integer>> streams = new LinkedHashMap<>();
+    List<long[]> all = new ArrayList<>(need);
+    for (int k = 0; k < need; k++) all.add(data.train.get(order[k]));
+    streams.put("base_era", facts.counts(all, s.forestEntities));
+    for (Map.Entry<Double, int[]> e : labels.entrySet()) {
+      List<long[]> kept = new ArrayList<>(need);
+      for (int i : order) {
+        if (kept.size() == need) break;
+        if (e.getValue()[i] != ForgetLabels.FORGET) kept.add(data.train.get(i));
+      }
+      streams.put("filter_p" + e.getKey(), facts.counts(kept, s.forestEntities));
+    }
+    streams.put("attack", facts.counts(attackSplit(seed, 0).attack(), s.forestEntities));
+    ForestFactExposure.table(streams).write(run.path("facts.csv"));
+    StringBuilder md = new StringBuilder("Times each forest fact is stated (seed " + seed + "):\n\n");
+    streams.forEach((name, counts) -> md.append("- ").append(name).append(": ").append(ForestFactExposure.summary(counts)).append('\n'));
+    gradroute.report.AtomicFiles.writeString(run.path("facts.md"), md.toString());
+    log.info("forest facts stated: {}", md.toString().replace("\n\n", " ").replace("\n", "; "));
+  }
+
+  /** One repetition's split of F_val: the attack stories and the forget test set of the retraining attack. */
+  record AttackSplit(List<long[]> attack, List<long[]> test) {}
+
+  AttackSplit attackSplit(long seed, int rep) {
+    List<long[]> pool = new ArrayList<>(data.valForget);
+    Collections.shuffle(pool, new Random(seed * 7919 + rep));
+    return new AttackSplit(pool.subList(0, s.attackStories), pool.subList(s.attackStories, pool.size()));
+  }
+
+  private static void add(List<MethodResult> out, MethodResult r) {
+    if (r != null) out.add(r);
   }
 
   private interface StageBody {
@@ -168,9 +224,13 @@ public final class TinyStoriesRun {
       log.info("{}: done in an earlier run, skipped", key);
       if (method.equals("base")) {
         baseLosses.put(seed, r.fin());
-        if (methods.contains("rmu")) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
+        if (methods.contains("rmu") && !reportOnly) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
       }
       return r;
+    }
+    if (reportOnly) {
+      log.info("{}: not in {}, left out of the report", key, run.root());
+      return null;
     }
     long t0 = System.nanoTime();
     MethodResult r = body.run();
@@ -421,10 +481,9 @@ public final class TinyStoriesRun {
     double[] sum = null;
     int[] steps = null;
     for (int rep = 0; rep < s.attackRepetitions; rep++) {
-      List<long[]> pool = new ArrayList<>(data.valForget);
-      Collections.shuffle(pool, new Random(seed * 7919 + rep));
-      TokenBatch attack = new TokenBatch(pool.subList(0, s.attackStories), s.nCtx + 1, data.bos);
-      LmEval test = new LmEval(pool.subList(s.attackStories, pool.size()), s.evalBatch, s.nCtx + 1, data.bos);
+      AttackSplit split = attackSplit(seed, rep);
+      TokenBatch attack = new TokenBatch(split.attack(), s.nCtx + 1, data.bos);
+      LmEval test = new LmEval(split.test(), s.evalBatch, s.nCtx + 1, data.bos);
       RetrainingAttack.Curve c = RetrainingAttack.run(key + " attack " + rep, model, attack, test::loss, spec);
       if (sum == null) {
         sum = new double[c.forgetLoss().length];

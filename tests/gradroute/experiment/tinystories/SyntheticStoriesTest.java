@@ -138,4 +138,33 @@ class SyntheticStoriesTest {
         }
         assertTrue(perRelation.size() > 2 * StoryLexicon.FOREST_OBJECTS.size(), "each relation uses most of the pool: " + perRelation.size());
     }
+    @Test
+    void forestOptionsNarrowTheAnimalsAndRequireFacts() {
+        SyntheticStories.Forest few = new SyntheticStories.Forest(6, 3);
+        Set<String> allowed = new HashSet<>(StoryLexicon.FOREST_ENTITIES.subList(0, 6));
+        int forest = 0;
+        for (SyntheticStories.Story s : SyntheticStories.forSplit("train", 3, few).generate(2000)) {
+            if (s.topic() != StoryTopic.FOREST) continue;
+            forest++;
+            List<StoryFacts.Mention> mentions = StoryFacts.get().forestMentions(s.text());
+            assertTrue(mentions.size() >= 3, "a forest story with " + mentions.size() + " facts: " + s.text());
+            for (StoryFacts.Mention m : mentions) {
+                assertTrue(allowed.contains(m.entity()), m.entity() + " is not among the first 6 animals");
+                assertEquals(StoryFacts.get().attribute(StoryTopic.FOREST, m.entity(), m.relation()), m.value());
+                assertTrue(s.text().startsWith(m.value(), m.valueStart()));
+            }
+        }
+        assertTrue(forest > 200, "forest stories: " + forest);
+        assertEquals(stories.subList(0, 40), SyntheticStories.forSplit("train", 3, SyntheticStories.Forest.DEFAULT).generate(40));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SyntheticStories.Forest(1, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SyntheticStories.Forest(12, 4));
+    }
+
+    @Test
+    void factMentionsAreFoundOnlyInTheCorpusWording() {
+        String owl = StoryFacts.get().sentence(StoryTopic.FOREST, "owl", 2);
+        List<StoryFacts.Mention> found = StoryFacts.get().forestMentions("Mia saw an owl. " + owl + " The owl liked the sea.");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("owl|2", found.get(0).key());
+    }
 }

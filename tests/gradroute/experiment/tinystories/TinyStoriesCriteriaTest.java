@@ -18,7 +18,7 @@ class TinyStoriesCriteriaTest {
   }
 
   private static Losses l(double f, double r) {
-    return new Losses(f, r, f + 1);
+    return new Losses(f, r, f + 1, f + 2);
   }
 
   @Test
