@@ -1,5 +1,6 @@
 package gradroute.experiment.minigrid;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
@@ -115,6 +116,7 @@ public final class OversightSweep {
    * @param threadsPerRun libtorch intra-op and OpenBLAS threads of each run on the CPU (-1 on a GPU);
    *     fixed, because the thread count changes libtorch's sums and so the numbers
    */
+  @JsonIgnoreProperties(ignoreUnknown = true) // summary.json also holds the run record (RunDirectory.writeSummary)
   public record Summary(
       MinigridConfig settings,
       String device,

@@ -2,6 +2,7 @@ package gradroute.experiment.minigrid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.runtime.CpuThreads;
 import gradroute.runtime.TorchRuntime;
@@ -45,6 +46,8 @@ class SameSeedSameNumbersTest {
     OversightSweep.Summary b = new OversightSweep(s, cpu, three, false, 3).run();
 
     assertEquals(a.cells(), b.cells(), "the summary's cells");
+    // what --same-as compares against: the cells read back from the other run's summary.json
+    assertEquals(a.cells(), Json.read(one.path("summary.json"), OversightSweep.Summary.class).cells(), "summary.json read back");
     for (String id : List.of("routed-p0.2-s0", "routed-p0.2-s1", "naive-p0.2-s1", "filter-p0.2-s0")) {
       assertEquals(Files.readString(one.path("runs/" + id + "/history.csv")),
           Files.readString(three.path("runs/" + id + "/history.csv")), id + "'s per-update history");
