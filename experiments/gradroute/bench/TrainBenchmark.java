@@ -99,9 +99,9 @@ public final class TrainBenchmark {
     String equalSettings = "OMP_WAIT_POLICY=" + equal.get("OMP_WAIT_POLICY") + ", " + threads + " intra-op threads, MKL_NUM_THREADS=1";
 
     List<Cell> cells = new ArrayList<>();
+    Map<String, TrainSteps.Runner> runners = new LinkedHashMap<>();
     try (PythonTrainBench pyOwn = why == null ? new PythonTrainBench("python (own settings)", script, own) : null;
          PythonTrainBench pyEqual = why == null ? new PythonTrainBench("python (gradroute's settings)", script, equal) : null) {
-      Map<String, TrainSteps.Runner> runners = new LinkedHashMap<>();
       Map<String, double[][]> times = new LinkedHashMap<>();
       for (String m : models) {
         for (boolean routing : new boolean[] {false, true}) {
@@ -130,17 +130,38 @@ public final class TrainBenchmark {
       }
     }
     Map<String, Double> overhead = new LinkedHashMap<>();
-    for (String m : models) {
-      Cell plain = find(cells, m, false), routed = find(cells, m, true);
-      overhead.put(m, pairedRatio(plain.gradroute(), routed.gradroute()));
-    }
+    for (String m : models) overhead.put(m, routedOverUnrouted(runners.get(m + "/true").trainable(), runners.get(m + "/false").trainable(), m));
     Drift drift = driftSteps > 0 ? drift() : null;
     return new Result(quick, rounds, threads, TorchRuntime.flushDenormal(), why == null ? "torch " + PythonTrainBench.TORCH_VERSION : why,
         ownSettings, equalSettings, cells, overhead, drift);
   }
 
-  private static Cell find(List<Cell> cells, String model, boolean routing) {
-    return cells.stream().filter(c -> c.model().equals(model) && c.routing() == routing).findFirst().orElseThrow();
+  /**
+   * Routed over unrouted step time from ABBA quadruples (a chunk unrouted, two routed, one unrouted):
+   * each routed chunk has an unrouted neighbour seconds away, so the machine's drift, which swings
+   * a round-to-round ratio by ±20 % here, cancels to first order. The median over the quadruples.
+   */
+  private double routedOverUnrouted(Trainable routed, Trainable plain, String model) {
+    int chunk = Math.max(1, stepsPerRound(model, quick) / 4);
+    int quads = quick ? 2 : Math.max(6, 2 * rounds);
+    long step = 0; // the steps the rounds run, so schedules see the same steps
+    double[] ratios = new double[quads];
+    for (int q = 0; q < quads; q++) {
+      double a = chunkSeconds(plain, step, chunk);
+      double b = chunkSeconds(routed, step, chunk) + chunkSeconds(routed, step + chunk, chunk);
+      a += chunkSeconds(plain, step + chunk, chunk);
+      step += 2L * chunk;
+      ratios[q] = b / a;
+    }
+    log.info("{} routed/unrouted step time per ABBA quadruple ({} steps a chunk): {}", model, chunk, Arrays.toString(
+        Arrays.stream(ratios).mapToObj(TrainBenchmark::fmt).toArray()));
+    return median(ratios);
+  }
+
+  private static double chunkSeconds(Trainable t, long firstStep, int steps) {
+    long start = System.nanoTime();
+    for (int i = 0; i < steps; i++) oneStep(t, firstStep + i);
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private static double javaStepsPerSecond(Trainable t, int steps, int warmup) {
@@ -212,7 +233,7 @@ public final class TrainBenchmark {
           fmt(median(c.pythonOwn())), fmt(median(c.pythonEqual())), fmt(c.ratioOwn()), fmt(c.ratioEqual())));
     }
     s.append("python own settings: ").append(r.pythonOwnSettings()).append("; equal: ").append(r.pythonEqualSettings()).append('\n');
-    r.routedOverUnroutedStepTime().forEach((m, v) -> s.append(String.format("routed/unrouted step time, %s: %s%n", m, fmt(v))));
+    r.routedOverUnroutedStepTime().forEach((m, v) -> s.append(String.format("routed/unrouted step time (median of ABBA-paired chunks), %s: %.3f%n", m, v)));
     if (r.drift() != null) {
       s.append(String.format("long MNIST run, %d steps on %s: first tenth %s steps/s, last tenth %s, last/first %s%n",
           r.drift().steps(), r.drift().data(), fmt(r.drift().firstTenthStepsPerSecond()), fmt(r.drift().lastTenthStepsPerSecond()),
