@@ -49,7 +49,8 @@ public final class TrainBenchmark {
   public record Drift(int steps, String data, double firstTenthStepsPerSecond, double lastTenthStepsPerSecond,
                       double ratio) {}
 
-  public record Result(boolean quick, int rounds, int threads, boolean flushDenormal, String python,
+  public record Result(boolean quick, int rounds, int threads, String blas, int blasThreads, String openblasCoretype,
+                       boolean flushDenormal, String python,
                        String pythonOwnSettings, String pythonEqualSettings, List<Cell> cells,
                        Map<String, Double> routedOverUnroutedStepTime, Drift drift) {}
 
@@ -132,7 +133,8 @@ public final class TrainBenchmark {
     Map<String, Double> overhead = new LinkedHashMap<>();
     for (String m : models) overhead.put(m, routedOverUnrouted(runners.get(m + "/true").trainable(), runners.get(m + "/false").trainable(), m));
     Drift drift = driftSteps > 0 ? drift() : null;
-    return new Result(quick, rounds, threads, TorchRuntime.flushDenormal(), why == null ? "torch " + PythonTrainBench.TORCH_VERSION : why,
+    return new Result(quick, rounds, threads, TorchRuntime.blasLibrary(), TorchRuntime.blasThreads(),
+        System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"), TorchRuntime.flushDenormal(), why == null ? "torch " + PythonTrainBench.TORCH_VERSION : why,
         ownSettings, equalSettings, cells, overhead, drift);
   }
 
@@ -227,6 +229,7 @@ public final class TrainBenchmark {
     StringBuilder s = new StringBuilder();
     s.append(String.format("training steps/s, median of %d interleaved rounds (ratios: median of the per-round ratios), %d threads, flush-to-zero %s%n",
         r.rounds(), r.threads(), r.flushDenormal() ? "on" : "off"));
+    s.append(String.format("gradroute's BLAS: %s, %d thread(s), OPENBLAS_CORETYPE %s%n", r.blas(), r.blasThreads(), r.openblasCoretype()));
     s.append(String.format("%-12s %-6s %10s %10s %10s %9s %9s%n", "model", "routed", "gradroute", "py own", "py equal", "×own", "×equal"));
     for (Cell c : r.cells()) {
       s.append(String.format("%-12s %-6s %10s %10s %10s %9s %9s%n", c.model(), c.routing() ? "yes" : "no", fmt(c.gradrouteMedian()),
