@@ -21,7 +21,9 @@ import org.bytedeco.pytorch.global.torch;
  * routing ops) under libtorch's profiler; writes ops.csv, ops.json and trace.json (Chrome trace).
  */
 public final class ProfileRun {
-  public static final List<String> TARGETS = List.of("mnist", "mnist-unrouted", "tinystories", "gpt", "minigrid", "route");
+  public static final List<String> TARGETS = List.of("mnist", "mnist-unrouted", "tinystories", "tinystories-unrouted", "gpt",
+      "gpt-unrouted", "minigrid", "route");
+  private static final String UNROUTED = "-unrouted";
 
   private ProfileRun() {}
 
@@ -46,8 +48,9 @@ public final class ProfileRun {
   private static Runnable stepOf(String target, Device device) throws IOException {
     if (target.equals("route")) return routeOps(device);
     if (target.equals("minigrid")) return minigridUpdate(device);
-    String model = target.equals("mnist-unrouted") ? "mnist" : target;
-    Trainable t = TrainSteps.create(model, !target.equals("mnist-unrouted"), device).trainable();
+    boolean unrouted = target.endsWith(UNROUTED);
+    String model = unrouted ? target.substring(0, target.length() - UNROUTED.length()) : target;
+    Trainable t = TrainSteps.create(model, !unrouted, device).trainable();
     long[] step = {0};
     return () -> {
       try (PointerScope scope = new PointerScope()) {

@@ -16,7 +16,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Mixin DeviceOption device;
 
   @Parameters(index = "0", defaultValue = "mnist",
-      description = "mnist (the cpu preset's routed step), mnist-unrouted, tinystories, gpt, minigrid (one routed gridworld update), route (the routing ops); default: ${DEFAULT-VALUE}")
+      description = "mnist (the cpu preset's routed step), tinystories, gpt (each also NAME-unrouted), minigrid (one routed gridworld update), route (the routing ops); default: ${DEFAULT-VALUE}")
   String target;
 
   @Option(names = "--steps", defaultValue = "20", description = "profiled steps (default: ${DEFAULT-VALUE})")
