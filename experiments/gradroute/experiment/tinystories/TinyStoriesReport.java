@@ -239,7 +239,7 @@ public final class TinyStoriesReport {
     }
     boolean sweep = results.stream().filter(r -> r.p() != null).map(MethodResult::p).distinct().count() >= 2;
     if (!series.isEmpty() && sweep) {
-      Plots.lineChart("Partial oversight: min forget loss after the attack; retain loss", "labelled share p of forget stories",
+      Plots.lineChart("Min forget loss after the attack, and retain loss", "labelled share p of forget stories",
           "validation loss (nats/token)", series, Plots.LineOptions.DEFAULT.withErrorBars(), run.path("plots/partial_oversight.png"));
     }
   }
