@@ -13,7 +13,7 @@ import java.util.function.ToDoubleFunction;
 /** summary.json with its {@code criteria}, the CSVs and plots of a steering run. */
 final class SteeringReport {
   /** One done-when criterion: measured mean and per-seed values against a threshold. */
-  record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) {}
+  record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) implements CriteriaTable.Row {}
 
   record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
       List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
@@ -136,11 +136,6 @@ final class SteeringReport {
 
   /** The criteria as a Markdown table (for the README). */
   static String table(Summary s) {
-    CsvTable t = CsvTable.withColumns("criterion", "mean", "per seed", "threshold", "holds").withDecimals(4);
-    for (Criterion c : s.criteria().values()) {
-      t.addRow(c.name(), c.mean(), c.perSeed().stream().map(d -> String.format("%.4g", d)).toList().toString(), c.threshold(),
-          c.holds() ? "yes" : "no");
-    }
-    return t.toMarkdown();
+    return CriteriaTable.markdown(s.criteria().values(), "%.4g");
   }
 }

@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 /** summary.json (with its {@code criteria}), criteria.md, results.csv and the plots of an unlearning run. */
 final class UnlearnReport {
   /** One done-when criterion: measured mean and per-seed values against a threshold (holds on the seed mean). */
-  record Criterion(String name, double mean, List<Double> perSeed, String threshold, boolean holds) {}
+  record Criterion(String name, double mean, List<Double> perSeed, String threshold, boolean holds) implements CriteriaTable.Row {}
 
   /** Seed means of one method's deltas (stage loss − reference loss) at each stage. */
   record MethodSummary(String method, int seeds, Map<String, double[]> forget, Map<String, double[]> forgetExcluded,
@@ -177,12 +177,7 @@ final class UnlearnReport {
 
   /** The criteria as a Markdown table (the README's). */
   static String table(Summary s) {
-    CsvTable t = CsvTable.withColumns("criterion", "mean", "per seed", "threshold", "holds").withDecimals(4);
-    for (Criterion c : s.criteria().values()) {
-      t.addRow(c.name(), c.mean(), c.perSeed().stream().map(d -> String.format("%.4f", d)).toList().toString(), c.threshold(),
-          c.holds() ? "yes" : "no");
-    }
-    return t.toMarkdown();
+    return CriteriaTable.markdown(s.criteria().values(), "%.4f");
   }
 
   /** Seed-mean deltas per method and stage, as Markdown (printed and in methods.md). */
