@@ -73,6 +73,13 @@ public final class TinyStoriesConfig implements Validated {
   public @Range(min = 0, max = 1e3) double weightDecay = 0.1;
   /** Labelled forget / labelled retain training stories counted for the token weights (each). */
   public @Range(min = 1, max = 1e9) int frequencyStories = 25_000;
+  /**
+   * Which stories the token weights count as forget: "labels" (the labelled forget stories against
+   * all others, which under partial oversight include the unlabelled forest stories) or "keywords"
+   * (every story the keyword rule marks forget against every other one: the reference code's rule,
+   * which lets the token weights, though no story's routing, see the unlabelled stories' labels).
+   */
+  public String tokenWeightsFrom = "labels";
   public @Range(min = 1, max = 1e7) int coherenceStories = 64;
   public @Range(min = 1, max = 1e7) int coherenceSelectionStories = 300;
   public @Range(min = 0, max = 1e7) int coherenceSteps = 10;
@@ -156,6 +163,8 @@ public final class TinyStoriesConfig implements Validated {
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
     require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
     TinyStoriesRun.methodSet(methods);
+    require(tokenWeightsFrom.equals("labels") || tokenWeightsFrom.equals("keywords"),
+        "tokenWeightsFrom must be \"labels\" or \"keywords\", got \"" + tokenWeightsFrom + "\"");
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
   }
 

@@ -413,16 +413,17 @@ public final class TinyStoriesRun {
   // ------------------------------------------------------------------------------- pieces
 
   /**
-   * Token weights from labelled forget vs labelled retain training stories (a strict port: the
-   * reference counts every true forget story, an oracle leak under partial oversight).
+   * Token weights from forget vs retain training stories, as {@link TinyStoriesConfig#tokenWeightsFrom}
+   * says: by the partial labels (strict), or by the keyword rule (the reference code's rule).
    */
   SoftTokenRule tokenWeights(long seed, double p, int[] labels) throws IOException {
+    boolean byKeywords = s.tokenWeightsFrom.equals("keywords");
     List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
     for (int i = 0; i < data.streamSize; i++) {
       long[] seq = data.train.get(i);
       int[] body = new int[seq.length - 1];
       for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
-      if (labels[i] == ForgetLabels.FORGET) {
+      if (byKeywords ? data.trainForget[i] : labels[i] == ForgetLabels.FORGET) {
         if (forget.size() < s.frequencyStories) forget.add(body);
       } else if (retain.size() < s.frequencyStories) {
         retain.add(body);
