@@ -63,6 +63,10 @@ class TinyStoriesInputsTest {
     TinyStoriesConfig t = TinyStoriesConfig.preset("quick");
     t.expandLayers = new int[] {7};
     assertThrows(IllegalArgumentException.class, t::validate);
+    TinyStoriesConfig u = TinyStoriesConfig.preset("quick");
+    u.tokenWeightsFrom = "oracle";
+    var f = assertThrows(IllegalArgumentException.class, u::validate);
+    assertTrue(f.getMessage().contains("tokenWeightsFrom") && f.getMessage().contains("oracle"), f.getMessage());
   }
 
   @Test

@@ -417,13 +417,13 @@ public final class TinyStoriesRun {
    * says: by the partial labels (strict), or by the keyword rule (the reference code's rule).
    */
   SoftTokenRule tokenWeights(long seed, double p, int[] labels) throws IOException {
-    boolean byKeywords = s.tokenWeightsFrom.equals("keywords");
+    boolean[] counted = tokenWeightForget(s.tokenWeightsFrom, labels, data.trainForget);
     List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
     for (int i = 0; i < data.streamSize; i++) {
       long[] seq = data.train.get(i);
       int[] body = new int[seq.length - 1];
       for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
-      if (byKeywords ? data.trainForget[i] : labels[i] == ForgetLabels.FORGET) {
+      if (counted[i]) {
         if (forget.size() < s.frequencyStories) forget.add(body);
       } else if (retain.size() < s.frequencyStories) {
         retain.add(body);
@@ -443,6 +443,22 @@ public final class TinyStoriesRun {
       t.write(run.path("token_weights_p" + p + ".csv"));
     }
     return new SoftTokenRule(w.weights());
+  }
+
+  /** The stories the token weights count as forget: by the partial labels, or by the keyword rule (every true forget story). */
+  static boolean[] tokenWeightForget(String from, int[] labels, boolean[] keywordForget) {
+    if (labels.length != keywordForget.length) {
+      throw new IllegalArgumentException(labels.length + " labels for " + keywordForget.length + " stories");
+    }
+    boolean[] out = new boolean[labels.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = switch (from) {
+        case "labels" -> labels[i] == ForgetLabels.FORGET;
+        case "keywords" -> keywordForget[i];
+        default -> throw new IllegalArgumentException("tokenWeightsFrom must be \"labels\" or \"keywords\", got \"" + from + "\"");
+      };
+    }
+    return out;
   }
 
   /**
