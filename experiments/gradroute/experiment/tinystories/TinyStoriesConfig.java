@@ -163,9 +163,14 @@ public final class TinyStoriesConfig implements Validated {
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
     require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
     TinyStoriesRun.methodSet(methods);
-    require(tokenWeightsFrom.equals("labels") || tokenWeightsFrom.equals("keywords"),
-        "tokenWeightsFrom must be \"labels\" or \"keywords\", got \"" + tokenWeightsFrom + "\"");
+    requireTokenWeightRule(tokenWeightsFrom);
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
+  }
+
+  /** The one check of a {@link #tokenWeightsFrom} value. */
+  static void requireTokenWeightRule(String rule) {
+    require("labels".equals(rule) || "keywords".equals(rule),
+        "tokenWeightsFrom must be \"labels\" or \"keywords\", got \"" + rule + "\"");
   }
 
   private static void require(boolean ok, String message) {

@@ -450,14 +450,10 @@ public final class TinyStoriesRun {
     if (labels.length != keywordForget.length) {
       throw new IllegalArgumentException(labels.length + " labels for " + keywordForget.length + " stories");
     }
+    TinyStoriesConfig.requireTokenWeightRule(from);
+    if (from.equals("keywords")) return keywordForget.clone();
     boolean[] out = new boolean[labels.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = switch (from) {
-        case "labels" -> labels[i] == ForgetLabels.FORGET;
-        case "keywords" -> keywordForget[i];
-        default -> throw new IllegalArgumentException("tokenWeightsFrom must be \"labels\" or \"keywords\", got \"" + from + "\"");
-      };
-    }
+    for (int i = 0; i < out.length; i++) out[i] = labels[i] == ForgetLabels.FORGET;
     return out;
   }
 
