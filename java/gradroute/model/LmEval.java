@@ -32,23 +32,37 @@ public final class LmEval {
    * selected[tokenId]}), pooled over all batches; NaN when no position qualifies.
    */
   public double lossOnTargets(Gpt model, boolean[] selected) {
-    float[] sel = new float[model.config().vocab()];
-    for (int v = 0; v < Math.min(sel.length, selected.length); v++) sel[v] = selected[v] ? 1f : 0f;
-    double sum = 0, count = 0;
+    return lossesOnTargets(model, selected)[0];
+  }
+
+  /** {@link #lossOnTargets} for several selections of target tokens, from one forward pass per batch. */
+  public double[] lossesOnTargets(Gpt model, boolean[]... selections) {
+    if (selections.length == 0) throw new IllegalArgumentException("lossesOnTargets needs at least one selection");
+    int vocab = (int) model.config().vocab();
+    float[] sel = new float[vocab * selections.length]; // [vocab, selections]: row v holds token v's memberships
+    for (int k = 0; k < selections.length; k++) {
+      for (int v = 0; v < Math.min(vocab, selections[k].length); v++) sel[v * selections.length + k] = selections[k][v] ? 1f : 0f;
+    }
+    double[] sum = new double[selections.length], count = new double[selections.length];
     for (TokenBatch b : batches) {
       try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
         org.bytedeco.pytorch.Device d = model.device();
         org.bytedeco.pytorch.Tensor targets = b.targets(d);
-        org.bytedeco.pytorch.Tensor table = TokenBatch.onDevice(org.bytedeco.pytorch.Tensor.create(sel, sel.length), d,
+        org.bytedeco.pytorch.Tensor table = TokenBatch.onDevice(org.bytedeco.pytorch.Tensor.create(sel, vocab, selections.length), d,
             org.bytedeco.pytorch.global.torch.ScalarType.Float);
-        org.bytedeco.pytorch.Tensor mask = org.bytedeco.pytorch.global.torch.embedding(table.unsqueeze(1), targets).squeeze(2)
-            .mul(b.validMask(d));
         org.bytedeco.pytorch.Tensor losses = LmLoss.tokenLosses(model.forward(b.inputs(d)), targets);
-        sum += losses.mul(mask).sum().item_double();
-        count += mask.sum().item_double();
+        org.bytedeco.pytorch.Tensor valid = b.validMask(d);
+        org.bytedeco.pytorch.Tensor memberships = org.bytedeco.pytorch.global.torch.embedding(table, targets); // [B, T, selections]
+        for (int k = 0; k < selections.length; k++) {
+          org.bytedeco.pytorch.Tensor mask = memberships.select(2, k).mul(valid);
+          sum[k] += losses.mul(mask).sum().item_double();
+          count[k] += mask.sum().item_double();
+        }
       }
     }
-    return count == 0 ? Double.NaN : sum / count;
+    double[] out = new double[selections.length];
+    for (int k = 0; k < out.length; k++) out[k] = count[k] == 0 ? Double.NaN : sum[k] / count[k];
+    return out;
   }
 
   /**

@@ -82,16 +82,37 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   @Mixin NanoGptLaunch parallel;
 
+  @Option(names = "--workers", paramLabel = "N",
+      description = "jobs (pretraining a model, evaluating a method) run side by side in this process, each single-threaded on the CPU, "
+          + "so the numbers do not depend on N (default: physical cores; 1 with --nproc or on a GPU)")
+  Integer workers;
+
+  private void checkWorkers() {
+    if (workers == null) return;
+    if (workers < 1 || workers > 1024) throw new IllegalArgumentException("--workers must be in [1, 1024], got " + workers);
+    if (workers > 1 && parallel.nproc != null && parallel.nproc > 1) {
+      throw new IllegalArgumentException("--workers " + workers + " runs jobs side by side in one process; it cannot be combined with --nproc " + parallel.nproc);
+    }
+  }
+
+  private int workers(Device device, boolean dataParallel) {
+    if (dataParallel) return 1;
+    if (workers != null) return workers;
+    return device.is_cpu() ? Math.max(1, TorchRuntime.physicalCores()) : 1;
+  }
+
   @Override
   public Integer call() throws Exception {
     RunSetup<UnlearnConfig> setup = new RunSetup<>(run, SteerCommand.EXPERIMENT, UnlearnConfig.class, DEFAULT_PRESET);
     UnlearnConfig config = setup.config();
     Configs.check(config, List.of());
-    return parallel.run(run, "unlearn", setup, config, config::validateWorld, UnlearnCommand::work);
+    checkWorkers();
+    return parallel.run(run, "unlearn", setup, config, config::validateWorld,
+        (s, root, dir, device, resume, group, world) -> work(s, root, dir, device, resume, group, world, workers(device, group != null)));
   }
 
-  private static void work(UnlearnConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world)
-      throws Exception {
+  private static void work(UnlearnConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world,
+      int workers) throws Exception {
     long t0 = System.nanoTime();
     UnlearnData data = world.isMain() ? UnlearnData.load(s) : null;
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
@@ -107,10 +128,12 @@ public final class UnlearnCommand implements Callable<Integer> {
           data.meta.routedWords(), data.meta.routedIds(), 100 * data.meta.routedShareForgetEval(), 100 * data.meta.routedShareRetainEval(),
           runner.config());
     }
-    List<UnlearnRun.MethodResult> results = runner.runAll();
+    if (dir != null && group == null) System.out.printf("%d job(s) side by side, %d libtorch/OpenBLAS thread(s) each%n", workers,
+        device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB : -1);
+    List<UnlearnRun.MethodResult> results = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;
-      UnlearnReport.Summary summary = UnlearnReport.write(dir, s, data, runner.config().toString(), results, wall);
+      UnlearnReport.Summary summary = UnlearnReport.write(dir, s, data, runner.config().toString(), results, wall, workers);
       String methods = UnlearnReport.methodsTable(summary);
       AtomicFiles.writeString(dir.path("methods.md"), methods);
       System.out.println(methods);

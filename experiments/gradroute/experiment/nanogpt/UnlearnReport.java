@@ -25,14 +25,15 @@ final class UnlearnReport {
   record Summary(String experiment, String corpus, List<String> routedWords, List<Integer> routedIds, double routedShareForgetEval,
       double routedShareRetainEval, String model, int[] routedLayers, int routedNeurons, List<String> forgetEvalDocuments,
       List<String> attackDocuments, Map<String, Criterion> criteria, boolean allHold, List<MethodSummary> methods,
-      List<MethodResult> results, double wallSeconds) {}
+      List<MethodResult> results, double wallSeconds, int workers) {}
 
   static final String[] STAGES = {"before", "ablated", "coherent", "attack_min"};
 
   private UnlearnReport() {}
 
-  static Summary write(RunDirectory run, UnlearnConfig s, UnlearnData data, String model, List<MethodResult> results, double wall)
-      throws IOException {
+  /** @param workers jobs run side by side (--workers; 1 when data parallel): changes the wall time, not the numbers */
+  static Summary write(RunDirectory run, UnlearnConfig s, UnlearnData data, String model, List<MethodResult> results, double wall,
+      int workers) throws IOException {
     Map<String, List<MethodResult>> by = new LinkedHashMap<>();
     for (MethodResult r : results) by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
     Map<String, Criterion> c = criteria(by.getOrDefault("routed", List.of()), by.getOrDefault("control", List.of()));
@@ -41,7 +42,7 @@ final class UnlearnReport {
     for (var e : by.entrySet()) methods.add(summarise(e.getKey(), e.getValue()));
     Summary summary = new Summary("nanogpt unlearn", data.meta.corpus(), data.meta.routedWords(), data.meta.routedIds(),
         data.meta.routedShareForgetEval(), data.meta.routedShareRetainEval(), model, s.routedLayers(), s.routedNeurons(),
-        data.meta.forgetEval(), data.meta.forgetAttack(), c, allHold, methods, results, wall);
+        data.meta.forgetEval(), data.meta.forgetAttack(), c, allHold, methods, results, wall, workers);
     writeTables(run, results);
     writePlots(run, by);
     AtomicFiles.writeString(run.path("criteria.md"), table(summary));

@@ -15,6 +15,7 @@ import gradroute.model.unlearn.Rmu;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.routing.TokenRule;
+import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
 import gradroute.train.CheckpointListener;
 import gradroute.train.History;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +84,7 @@ final class UnlearnRun {
   private final ProcessGroup group;
   private final WorldConfig world;
   private final boolean[] routedTargets;
-  private LmEval forgetEval, retainEval;
-  private boolean[] all, unrouted;
+  private EvalSets evalSets;
 
   UnlearnRun(UnlearnConfig s, UnlearnData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
     this.s = s;
@@ -100,28 +101,68 @@ final class UnlearnRun {
     return GptConfig.modern(s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), data.tokenizer.vocabSize(), s.nCtx());
   }
 
-  /** Every (seed, method) result; only rank 0's list is filled. */
-  List<MethodResult> runAll() throws IOException {
+  /**
+   * Every (seed, method) result; only rank 0's list is filled. Data parallel (a process group), the
+   * models train one after another on every rank and rank 0 evaluates; in one process {@code
+   * workers} jobs run side by side ({@link SideBySide}): each model's pretraining, and each method's
+   * evaluation as soon as the models it reads are trained.
+   */
+  List<MethodResult> runAll(int workers) throws IOException {
+    if (group != null) return runInTurn();
+    try (SideBySide jobs = new SideBySide(workers, device.is_cpu())) {
+      Map<String, CompletableFuture<Void>> trained = new HashMap<>();
+      for (long seed : s.seeds()) {
+        for (String m : PRETRAINED) {
+          if (s.models().contains(m)) trained.put(m + "-s" + seed, jobs.submit(() -> pretrain(m, seed)));
+        }
+      }
+      List<CompletableFuture<MethodResult>> results = new ArrayList<>();
+      for (long seed : s.seeds()) {
+        for (String m : UnlearnConfig.MODELS) {
+          if (!s.models().contains(m)) continue;
+          List<CompletableFuture<Void>> after = new ArrayList<>();
+          for (String source : modelsRead(m)) {
+            CompletableFuture<Void> f = trained.get(source + "-s" + seed);
+            if (f != null) after.add(f);
+          }
+          results.add(jobs.submit(() -> evaluateOrReadBack(m, seed), after));
+        }
+      }
+      jobs.awaitAll();
+      return results.stream().map(SideBySide::result).toList();
+    }
+  }
+
+  private static final List<String> PRETRAINED = List.of("routed", "control", "filter");
+
+  /** The pretrained models a method's evaluation loads. */
+  private static List<String> modelsRead(String method) {
+    return switch (method) {
+      case "routed" -> List.of("routed");
+      case "filter" -> List.of("filter", "control");
+      default -> List.of("control");
+    };
+  }
+
+  private List<MethodResult> runInTurn() throws IOException {
     List<MethodResult> out = new ArrayList<>();
     for (long seed : s.seeds()) {
-      List<String> pretrained = new ArrayList<>();
-      for (String m : List.of("routed", "control", "filter")) if (s.models().contains(m)) pretrained.add(m);
-      for (String m : pretrained) pretrain(m, seed);
+      for (String m : PRETRAINED) if (s.models().contains(m)) pretrain(m, seed);
       if (!world.isMain()) continue;
-      for (String m : UnlearnConfig.MODELS) {
-        if (!s.models().contains(m)) continue;
-        Path result = root.resolve("results").resolve(m + "-s" + seed + ".json");
-        if (resume && Files.isRegularFile(result)) {
-          log.info("{}-s{}: already evaluated, skipped", m, seed);
-          out.add(Json.read(result, MethodResult.class));
-          continue;
-        }
-        MethodResult r = evaluate(m, seed);
-        Json.write(result, r);
-        out.add(r);
-      }
+      for (String m : UnlearnConfig.MODELS) if (s.models().contains(m)) out.add(evaluateOrReadBack(m, seed));
     }
     return out;
+  }
+
+  private MethodResult evaluateOrReadBack(String method, long seed) throws IOException {
+    Path result = root.resolve("results").resolve(method + "-s" + seed + ".json");
+    if (resume && Files.isRegularFile(result)) {
+      log.info("{}-s{}: already evaluated, skipped", method, seed);
+      return Json.read(result, MethodResult.class);
+    }
+    MethodResult r = evaluate(method, seed);
+    Json.write(result, r);
+    return r;
   }
 
   private Path modelFile(String kind, long seed) {
@@ -129,11 +170,11 @@ final class UnlearnRun {
   }
 
   /** Pretrains one model (all ranks), unless a finished one is on disk and this run resumes. */
-  private void pretrain(String kind, long seed) throws IOException {
+  private Void pretrain(String kind, long seed) throws IOException {
     String name = kind + "-s" + seed;
     if (resume && Files.isRegularFile(modelFile(kind, seed))) {
       log.info("{}: already trained, skipped", name);
-      return;
+      return null;
     }
     GptConfig config = config();
     try (Gpt model = Gpt.create(config, device, 1000 + seed)) {
@@ -159,6 +200,7 @@ final class UnlearnRun {
       }
       if (group != null) group.barrier();
     }
+    return null;
   }
 
   private int[] routedNeurons() {
@@ -191,16 +233,25 @@ final class UnlearnRun {
   // ------------------------------------------------------------------------------- evaluation
 
   Losses losses(Gpt model) {
-    if (forgetEval == null) {
+    EvalSets e = evalSets();
+    double[] forget = e.forget().lossesOnTargets(model, e.all(), e.unrouted());
+    return new Losses(forget[0], forget[1], e.retain().lossOnTargets(model, e.all()));
+  }
+
+  /** The held-out forget and retain windows, and the target selections: every token, the unrouted ones. */
+  private record EvalSets(LmEval forget, LmEval retain, boolean[] all, boolean[] unrouted) {}
+
+  private synchronized EvalSets evalSets() {
+    if (evalSets == null) {
       int len = s.nCtx() + 1;
-      forgetEval = new LmEval(UnlearnData.windows(data.forgetEval, len, s.evalWindows()), 16, len, 0);
-      retainEval = new LmEval(UnlearnData.windows(data.retainEval, len, s.evalWindows()), 16, len, 0);
-      all = new boolean[data.tokenizer.vocabSize()];
+      boolean[] all = new boolean[data.tokenizer.vocabSize()];
       Arrays.fill(all, true);
-      unrouted = new boolean[all.length];
+      boolean[] unrouted = new boolean[all.length];
       for (int v = 0; v < all.length; v++) unrouted[v] = !routedTargets[v];
+      evalSets = new EvalSets(new LmEval(UnlearnData.windows(data.forgetEval, len, s.evalWindows()), 16, len, 0),
+          new LmEval(UnlearnData.windows(data.retainEval, len, s.evalWindows()), 16, len, 0), all, unrouted);
     }
-    return new Losses(forgetEval.lossOnTargets(model, all), forgetEval.lossOnTargets(model, unrouted), retainEval.lossOnTargets(model, all));
+    return evalSets;
   }
 
   private MethodResult evaluate(String method, long seed) throws IOException {

@@ -1,0 +1,123 @@
+package gradroute.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Small trainings run side by side in one process, each in its own thread, optionally after jobs
+ * it depends on. On the CPU every job runs with one libtorch and one OpenBLAS thread whatever the
+ * worker count: their reductions split sums by thread count, so a job's numbers would otherwise
+ * depend on how many workers ran. On 2 cores two single-threaded trainings of a small GPT each run
+ * about as fast as one two-threaded training, because its products are too small for the intra-op
+ * threads to share. Close it to wait for nothing more and restore the thread settings.
+ */
+public final class SideBySide implements AutoCloseable {
+  /** A job's result; {@link IOException}s pass through as themselves. */
+  @FunctionalInterface
+  public interface Job<T> {
+    T run() throws IOException;
+  }
+
+  /** libtorch and OpenBLAS threads of each job on the CPU. */
+  public static final int THREADS_PER_JOB = 1;
+
+  private final ExecutorService pool;
+  private final boolean cpu;
+  private final int savedTorch, savedBlas;
+  private final CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+  private final List<CompletableFuture<?>> submitted = new ArrayList<>();
+
+  /**
+   * @param workers jobs running at once (at least 1)
+   * @param cpu whether the jobs run on the CPU (then each is single-threaded, see the class comment)
+   */
+  public SideBySide(int workers, boolean cpu) {
+    if (workers < 1) throw new IllegalArgumentException("workers must be positive, got " + workers);
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "worker-" + n.incrementAndGet());
+      t.setDaemon(true); // a failed run exits without waiting for jobs still in native code
+      return t;
+    });
+    this.cpu = cpu;
+    this.savedTorch = cpu ? CpuThreads.torchThreads() : -1;
+    this.savedBlas = cpu ? CpuThreads.blasThreads() : -1;
+    if (cpu) CpuThreads.set(THREADS_PER_JOB);
+  }
+
+  /** Runs {@code job} once every job in {@code after} has finished (at once when none); jobs start in submission order. */
+  public <T> CompletableFuture<T> submit(Job<T> job, List<? extends CompletableFuture<?>> after) {
+    CompletableFuture<Void> ready = CompletableFuture.allOf(after.toArray(CompletableFuture[]::new));
+    CompletableFuture<T> f = ready.thenApplyAsync(ignored -> {
+      if (firstFailure.isDone()) throw new CancellationAfterFailure();
+      TorchRuntime.init(); // flush-to-zero is per thread
+      try {
+        return job.run();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, pool);
+    f.whenComplete((v, e) -> {
+      if (e != null && !(unwrap(e) instanceof CancellationAfterFailure)) firstFailure.completeExceptionally(unwrap(e));
+    });
+    submitted.add(f);
+    return f;
+  }
+
+  public <T> CompletableFuture<T> submit(Job<T> job) {
+    return submit(job, List.of());
+  }
+
+  /**
+   * Waits until every submitted job has finished, or until the first one fails: then rethrows its
+   * failure (an {@link IOException} as itself) and starts no further job.
+   */
+  public void awaitAll() throws IOException {
+    CompletableFuture<Void> all = CompletableFuture.allOf(submitted.toArray(CompletableFuture[]::new));
+    try {
+      CompletableFuture.anyOf(all, firstFailure).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for side-by-side jobs", e);
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof UncheckedIOException u) throw u.getCause();
+      if (cause instanceof IOException io) throw io;
+      if (cause instanceof RuntimeException re) throw re;
+      if (cause instanceof Error err) throw err;
+      throw new IOException(cause);
+    }
+  }
+
+  /** The result of a finished job (after {@link #awaitAll}). */
+  public static <T> T result(CompletableFuture<T> f) {
+    return f.join();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    if (cpu) CpuThreads.set(savedTorch, savedBlas);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+    if (e instanceof UncheckedIOException u) return u;
+    return e;
+  }
+
+  /** Marks the jobs skipped because another one failed first. */
+  private static final class CancellationAfterFailure extends RuntimeException {
+    CancellationAfterFailure() {
+      super("skipped: another side-by-side job failed first", null, false, false);
+    }
+  }
+}

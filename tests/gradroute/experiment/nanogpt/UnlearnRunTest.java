@@ -1,0 +1,70 @@
+package gradroute.experiment.nanogpt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import gradroute.config.ConfigOverride;
+import gradroute.config.Configs;
+import gradroute.distributed.WorldConfig;
+import gradroute.runtime.TorchRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Device;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnlearnRunTest {
+  @BeforeAll
+  static void init() {
+    TorchRuntime.init();
+  }
+
+  /** {@code n} documents of 60 words drawn from {@code topic} (a third of the words) and a shared pool. */
+  private static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
+    String[] common = {"the", "and", "of", "he", "said", "unto", "them", "in", "that", "shall", "be", "for", "his", "with", "was"};
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<String> docs = new ArrayList<>();
+    for (int d = 0; d < n; d++) {
+      StringBuilder b = new StringBuilder();
+      for (int w = 0; w < 60; w++) {
+        String[] pool = rng.nextInt(3) == 0 ? topic : common;
+        b.append(w == 0 ? "" : " ").append(pool[rng.nextInt(pool.length)]);
+      }
+      docs.add(b.append('.').toString());
+    }
+    return Files.write(dir.resolve(name + ".txt"), docs);
+  }
+
+  private static List<UnlearnRun.MethodResult> run(UnlearnConfig s, Path root, int workers) throws Exception {
+    UnlearnData data = UnlearnData.load(s);
+    return new UnlearnRun(s, data, root, new Device("cpu"), false, null, WorldConfig.single()).runAll(workers);
+  }
+
+  @Test
+  void jobsSideBySideGiveTheNumbersOfJobsInTurn(@TempDir Path dir) throws Exception {
+    Path forget = corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 12, 1);
+    Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 60, 2);
+    UnlearnConfig quick = Configs.preset(UnlearnConfig.class, "/gradroute/experiment/configs/nanogpt", "unlearn-quick");
+    UnlearnConfig s = Configs.withOverrides(quick, UnlearnConfig.class, List.of(new ConfigOverride("--forget", "forget", forget.toString()),
+        new ConfigOverride("--retain", "retain", retain.toString()), new ConfigOverride("--routed", "routedWords", "offering,lamb"),
+        new ConfigOverride("--steps", "steps", "12")));
+    List<UnlearnRun.MethodResult> inTurn = run(s, dir.resolve("one"), 1);
+    List<UnlearnRun.MethodResult> sideBySide = run(s, dir.resolve("two"), 2);
+    assertEquals(List.of("routed", "control", "filter", "rmu"), sideBySide.stream().map(UnlearnRun.MethodResult::method).toList(),
+        "results in (seed, method) order");
+    for (int i = 0; i < inTurn.size(); i++) {
+      UnlearnRun.MethodResult a = inTurn.get(i), b = sideBySide.get(i);
+      String m = a.method();
+      assertEquals(a.reference(), b.reference(), m + " reference");
+      assertEquals(a.before(), b.before(), m + " before");
+      assertEquals(a.ablated(), b.ablated(), m + " ablated");
+      assertEquals(a.coherent(), b.coherent(), m + " coherent");
+      assertEquals(a.attack(), b.attack(), m + " attack curve");
+      assertArrayEquals(a.attackSteps(), b.attackSteps(), m + " attack steps");
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package gradroute.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SideBySideTest {
+  @BeforeAll
+  static void init() {
+    TorchRuntime.init();
+  }
+
+  @Test
+  void aJobStartsOnlyAfterTheJobsItDependsOn() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (SideBySide jobs = new SideBySide(2, false)) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<String> slow = jobs.submit(() -> {
+        await(release);
+        order.add("slow");
+        return "a";
+      });
+      CompletableFuture<String> after = jobs.submit(() -> {
+        order.add("after");
+        return "b";
+      }, List.of(slow));
+      CompletableFuture<String> free = jobs.submit(() -> {
+        order.add("free");
+        release.countDown();
+        return "c";
+      });
+      jobs.awaitAll();
+      assertEquals(List.of("free", "slow", "after"), order);
+      assertEquals("ab c", SideBySide.result(slow) + SideBySide.result(after) + " " + SideBySide.result(free));
+    }
+  }
+
+  @Test
+  void theFirstFailureIsRethrownAsItselfAndItsDependentsNeverRun() {
+    AtomicBoolean dependentRan = new AtomicBoolean();
+    IOException boom = new IOException("disk full");
+    try (SideBySide jobs = new SideBySide(2, false)) {
+      CompletableFuture<Void> failing = jobs.submit(() -> {
+        throw boom;
+      });
+      jobs.submit(() -> {
+        dependentRan.set(true);
+        return null;
+      }, List.of(failing));
+      IOException e = assertThrows(IOException.class, jobs::awaitAll);
+      assertSame(boom, e);
+    }
+    assertTrue(!dependentRan.get(), "a job after a failed one must not run");
+  }
+
+  @Test
+  void onTheCpuEachJobIsSingleThreadedAndTheSettingsComeBackAfter() throws Exception {
+    int torch = CpuThreads.torchThreads(), blas = CpuThreads.blasThreads();
+    CpuThreads.set(2, 1);
+    try {
+      try (SideBySide jobs = new SideBySide(2, true)) {
+        CompletableFuture<Integer> seen = jobs.submit(CpuThreads::torchThreads);
+        jobs.awaitAll();
+        assertEquals(SideBySide.THREADS_PER_JOB, SideBySide.result(seen));
+      }
+      assertEquals(2, CpuThreads.torchThreads());
+      assertEquals(1, CpuThreads.blasThreads());
+    } finally {
+      CpuThreads.set(torch, blas);
+    }
+  }
+
+  @Test
+  void aWorkerCountBelowOneIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SideBySide(0, false));
+    assertTrue(e.getMessage().contains("workers must be positive, got 0"), e.getMessage());
+  }
+
+  private static void await(CountDownLatch latch) throws IOException {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) throw new IOException("timed out");
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+  }
+}
