@@ -88,13 +88,12 @@ public final class MinigridExperiment implements Callable<Integer> {
   String sameAs;
 
   private int parallelRuns(org.bytedeco.pytorch.Device dev) {
-    if (workers != null) return workers;
-    return dev.is_cpu() ? Math.max(1, org.bytedeco.pytorch.global.torch.get_num_threads()) : 1;
+    return workers != null ? workers : gradroute.runtime.SideBySide.defaultWorkers(dev.is_cpu());
   }
 
   @Override
   public Integer call() throws Exception {
-    if (workers != null && (workers < 1 || workers > 1024)) throw new IllegalArgumentException("--workers must be in [1, 1024], got " + workers);
+    if (workers != null) gradroute.runtime.SideBySide.checkedWorkers(workers, "--workers");
     RunSetup<MinigridConfig> setup = new RunSetup<>(run, "minigrid", MinigridConfig.class, "cpu");
     setup.start(setup.config(), (settings, dir, dev, resume) -> {
       System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",

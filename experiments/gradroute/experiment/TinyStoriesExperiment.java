@@ -141,15 +141,25 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--corpus-seed", "corpusSeed", v);
   }
 
+  @Option(names = "--workers", paramLabel = "N",
+      description = "stages (one model's training, ablation, coherence and attacks) run side by side, each single-threaded on the CPU, "
+          + "so the numbers do not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 on a GPU)")
+  Integer workers;
+
   @Override
   public Integer call() throws Exception {
+    if (workers != null) gradroute.runtime.SideBySide.checkedWorkers(workers, "--workers");
     RunSetup<TinyStoriesConfig> setup = new RunSetup<>(run, "tinystories", TinyStoriesConfig.class, "demo");
     setup.start(setup.config(), (s, dir, device, resume) -> {
       long t0 = System.nanoTime();
       TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume, reportOnly);
-      List<TinyStoriesRun.MethodResult> results = runner.run();
+      int parallel = workers != null ? workers : gradroute.runtime.SideBySide.defaultWorkers(device.is_cpu());
+      System.out.printf("%d stage(s) side by side, %s%n", parallel,
+          device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB + " libtorch/OpenBLAS thread(s) each" : "on " + run.deviceName());
+      List<TinyStoriesRun.MethodResult> results = runner.run(parallel);
       double wall = (System.nanoTime() - t0) / 1e9;
-      TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall);
+      TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall,
+          parallel);
       System.out.println(ConsoleReport.headline(summary));
       System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
     });

@@ -36,6 +36,24 @@ public final class SideBySide implements AutoCloseable {
   private final List<CompletableFuture<?>> submitted = new ArrayList<>();
 
   /**
+   * The worker count of a run that does not choose one: on the CPU, libtorch's thread count
+   * ({@code OMP_NUM_THREADS}, else the physical cores); on a GPU, 1.
+   */
+  public static int defaultWorkers(boolean cpu) {
+    return cpu ? Math.max(1, CpuThreads.torchThreads()) : 1;
+  }
+
+  /** Checks a worker count a user gave ({@code option} names it in the error). */
+  public static int checkedWorkers(int workers, String option) {
+    if (workers < 1 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException(option + " must be in [1, " + MAX_WORKERS + "], got " + workers);
+    }
+    return workers;
+  }
+
+  public static final int MAX_WORKERS = 1024;
+
+  /**
    * @param workers jobs running at once (at least 1)
    * @param cpu whether the jobs run on the CPU (then each is single-threaded, see the class comment)
    */

@@ -7,7 +7,7 @@ import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.report.AtomicFiles;
 import gradroute.report.RunDirectory;
-import gradroute.runtime.TorchRuntime;
+import gradroute.runtime.SideBySide;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,12 +84,12 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   @Option(names = "--workers", paramLabel = "N",
       description = "jobs (pretraining a model, evaluating a method) run side by side in this process, each single-threaded on the CPU, "
-          + "so the numbers do not depend on N (default: physical cores; 1 with --nproc or on a GPU)")
+          + "so the numbers do not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 with --nproc or on a GPU)")
   Integer workers;
 
   private void checkWorkers() {
     if (workers == null) return;
-    if (workers < 1 || workers > 1024) throw new IllegalArgumentException("--workers must be in [1, 1024], got " + workers);
+    SideBySide.checkedWorkers(workers, "--workers");
     if (workers > 1 && parallel.nproc != null && parallel.nproc > 1) {
       throw new IllegalArgumentException("--workers " + workers + " runs jobs side by side in one process; it cannot be combined with --nproc " + parallel.nproc);
     }
@@ -97,8 +97,7 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   private int workers(Device device, boolean dataParallel) {
     if (dataParallel) return 1;
-    if (workers != null) return workers;
-    return device.is_cpu() ? Math.max(1, TorchRuntime.physicalCores()) : 1;
+    return workers != null ? workers : SideBySide.defaultWorkers(device.is_cpu());
   }
 
   @Override
@@ -129,7 +128,7 @@ public final class UnlearnCommand implements Callable<Integer> {
           runner.config());
     }
     if (dir != null && group == null) System.out.printf("%d job(s) side by side, %d libtorch/OpenBLAS thread(s) each%n", workers,
-        device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB : -1);
+        device.is_cpu() ? SideBySide.THREADS_PER_JOB : -1);
     List<UnlearnRun.MethodResult> results = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;

@@ -30,8 +30,16 @@ final class TinyStoriesEvaluation {
     this.data = data;
   }
 
+  private synchronized void ready() {
+    if (forgetEval == null) {
+      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
+      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
+      factTargets = new ForestFactExposure(data.tokenizer).valueTargets(data.forgetTest(s));
+    }
+  }
+
   /** Tokens whose weight from true labels over the training stream is below 0.5 (the forget topic's own words). */
-  boolean[] topicTokens() {
+  synchronized boolean[] topicTokens() {
     if (topicTokens == null) {
       List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
       for (int i = 0; i < data.streamSize; i++) {
@@ -49,12 +57,9 @@ final class TinyStoriesEvaluation {
     return topicTokens;
   }
 
+  /** Thread-safe: stages running side by side share one evaluation. */
   Losses losses(Gpt model) {
-    if (forgetEval == null) {
-      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
-      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
-      factTargets = new ForestFactExposure(data.tokenizer).valueTargets(data.forgetTest(s));
-    }
+    ready();
     return new Losses(forgetEval.loss(model), retainEval.loss(model), forgetEval.lossOnTargets(model, topicTokens()),
         forgetEval.lossAtTargets(model, factTargets));
   }

@@ -45,19 +45,20 @@ public final class TinyStoriesReport {
       Stat factFinal) {}
 
   public record Result(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
-      double wallSeconds, Map<String, Double> secondsPerMethod, List<Row> table, Map<String, TinyStoriesCriteria.Criterion> criteria,
-      List<MethodResult> results) {}
+      double wallSeconds, int workers, Map<String, Double> secondsPerMethod, List<Row> table,
+      Map<String, TinyStoriesCriteria.Criterion> criteria, List<MethodResult> results) {}
 
   private TinyStoriesReport() {}
 
+  /** @param workers stages run side by side (changes the wall time, not the numbers) */
   public static Result write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
-      double wallSeconds) throws IOException {
+      double wallSeconds, int workers) throws IOException {
     List<Row> table = table(results);
     Map<String, TinyStoriesCriteria.Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight);
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds.size(), Double::sum);
-    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, seconds, table,
-        criteria, results);
+    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, workers, seconds,
+        table, criteria, results);
 
     CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens",
         "forget_fact_tokens");

@@ -17,6 +17,7 @@ import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.routing.SoftTokenRule;
+import gradroute.runtime.SideBySide;
 import gradroute.text.TokenFrequencyWeights;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +86,9 @@ public final class TinyStoriesRun {
   private final boolean reportOnly;
   private final Set<String> methods;
   private TinyStoriesData data;
-  private final Map<Long, Gpt> baseModels = new LinkedHashMap<>();
-  private final Map<Long, Losses> baseLosses = new LinkedHashMap<>();
+  // filled by each seed's base stage, read by its filtering and RMU stages (other threads)
+  private final Map<Long, Gpt> baseModels = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Long, Losses> baseLosses = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TinyStoriesRun(TinyStoriesConfig settings, RunDirectory run, Device device, boolean resume) {
     this(settings, run, device, resume, false);
@@ -118,14 +121,30 @@ public final class TinyStoriesRun {
   }
 
   public List<MethodResult> run() throws IOException {
+    return run(1);
+  }
+
+  /**
+   * Every stage of every seed, {@code workers} of them side by side ({@link SideBySide}: each
+   * single-threaded on the CPU, so the numbers do not depend on the worker count). Filtering and
+   * RMU start once their seed's base model is trained; the others at once.
+   */
+  public List<MethodResult> run(int workers) throws IOException {
     long t0 = System.nanoTime();
     data = TinyStoriesData.load(s, run.path("tokenizer"));
     log.info("{}; {} training stories, validation {} retain / {} forget, vocabulary {}", data.description, data.streamSize,
         data.valRetain.size(), data.valForget.size(), data.tokenizer.vocabSize());
     log.info("data ready in {} s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+    List<CompletableFuture<MethodResult>> stages = new ArrayList<>();
+    try (SideBySide jobs = new SideBySide(workers, device.is_cpu())) {
+      for (long seed : s.seeds) submitSeed(jobs, seed, stages);
+      jobs.awaitAll();
+    } finally {
+      for (Gpt m : baseModels.values()) m.close();
+      baseModels.clear();
+    }
     List<MethodResult> results = new ArrayList<>();
-    for (long seed : s.seeds) results.addAll(runSeed(seed));
-    for (Gpt m : baseModels.values()) m.close();
+    for (CompletableFuture<MethodResult> f : stages) add(results, SideBySide.result(f));
     return results;
   }
 
@@ -135,8 +154,8 @@ public final class TinyStoriesRun {
 
   // --------------------------------------------------------------------------------------- seeds
 
-  private List<MethodResult> runSeed(long seed) throws IOException {
-    List<MethodResult> out = new ArrayList<>();
+  /** Submits the seed's stages, in the order their results are reported. */
+  private void submitSeed(SideBySide jobs, long seed, List<CompletableFuture<MethodResult>> out) throws IOException {
     int n = data.train.size();
     Map<Double, int[]> labels = new LinkedHashMap<>();
     for (double p : s.oversight) labels.put(p, PartialOversight.labels(data.trainForget, p, seed));
@@ -149,22 +168,24 @@ public final class TinyStoriesRun {
     Arrays.fill(allRetain, ForgetLabels.RETAIN);
 
     if (seed == s.seeds.get(0) && s.synthetic()) writeFactExposure(seed, order, labels);
-    if (methods.contains("base")) add(out, stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
+    List<CompletableFuture<MethodResult>> afterBase = new ArrayList<>();
+    if (methods.contains("base")) {
+      CompletableFuture<MethodResult> base = jobs.submit(() -> stage(seed, "base", null, () -> trainPlain(seed, "base", null, order, allRetain)));
+      afterBase.add(base);
+      out.add(base);
+    }
     for (double p : s.oversight) {
       int[] lab = labels.get(p);
-      if (methods.contains("era")) add(out, stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true)));
-      if (methods.contains("filter")) add(out, stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)));
+      if (methods.contains("era")) out.add(jobs.submit(() -> stage(seed, "era", p, () -> trainEra(seed, p, order, lab, true))));
+      if (methods.contains("filter")) out.add(jobs.submit(() -> stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)), afterBase));
       if (methods.contains("rmu") && (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p))) {
-        add(out, stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)));
+        out.add(jobs.submit(() -> stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)), afterBase));
       }
     }
     if (methods.contains("control")) {
       int[] lab = labels.values().iterator().next();
-      add(out, stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false)));
+      out.add(jobs.submit(() -> stage(seed, "control", null, () -> trainEra(seed, Double.NaN, order, lab, false))));
     }
-    Gpt base = baseModels.remove(seed);
-    if (base != null) base.close();
-    return out;
   }
 
   /**
@@ -478,8 +499,12 @@ public final class TinyStoriesRun {
   private TinyStoriesEvaluation evaluation;
 
   Losses losses(Gpt model) {
+    return evaluation().losses(model);
+  }
+
+  private synchronized TinyStoriesEvaluation evaluation() {
     if (evaluation == null) evaluation = new TinyStoriesEvaluation(s, data);
-    return evaluation.losses(model);
+    return evaluation;
   }
 
   private record Attack(int[] steps, double[] forget, double min, double seconds) {
