@@ -7,6 +7,7 @@ import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
+import gradroute.runtime.SideBySide;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +36,19 @@ public final class NanoGptLaunch {
   @Option(names = "--master-port", description = "rank 0's TCPStore port (else $MASTER_PORT, else 29500)") Integer masterPort;
   @Option(names = "--backend", defaultValue = "gloo", description = "gloo (CPU) or nccl (GPU build)") String backend;
   @Option(names = "--collective-timeout", defaultValue = "600", description = "seconds a collective may wait (default 600)") long timeoutSeconds;
+  @Option(names = "--workers", paramLabel = "N",
+      description = "models trained (and evaluated) side by side in this process, each single-threaded on the CPU, so the numbers do not "
+          + "depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 with --nproc or on a GPU)")
+  Integer workers;
 
-  /** One rank's work; {@code dir} is rank 0's run folder (null on the other ranks). */
+  /**
+   * One rank's work; {@code dir} is rank 0's run folder (null on the other ranks); {@code workers}
+   * jobs may run side by side ({@link SideBySide}; 1 when data parallel).
+   */
   @FunctionalInterface
   interface Work<C> {
-    void run(C config, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world) throws Exception;
+    void run(C config, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world, int workers)
+        throws Exception;
   }
 
   /**
@@ -49,6 +58,10 @@ public final class NanoGptLaunch {
    */
   <C> int run(RunOptions run, String subcommand, RunSetup<C> setup, C config, IntConsumer validateWorld, Work<C> work) throws Exception {
     if (nproc != null && nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
+    if (workers != null) SideBySide.checkedWorkers(workers, "--workers");
+    if (workers != null && workers > 1 && nproc != null && nproc > 1) {
+      throw new IllegalArgumentException("--workers " + workers + " runs models side by side in one process; it cannot be combined with --nproc " + nproc);
+    }
     WorldConfig world = WorldConfig.resolve(rank, worldSize, masterAddr, masterPort, backend, Duration.ofSeconds(timeoutSeconds), System.getenv());
     boolean launching = nproc != null && nproc > 1 && !world.distributed();
     validateWorld.accept(launching ? nproc : world.worldSize());
@@ -56,14 +69,19 @@ public final class NanoGptLaunch {
     TorchRuntime.init();
     try (ProcessGroup group = world.distributed() ? ProcessGroup.join(world) : null) {
       if (world.isMain()) {
-        setup.start(config, (s, dir, device, resume) -> work.run(s, dir.root(), dir, device, resume, group, world));
+        setup.start(config, (s, dir, device, resume) -> work.run(s, dir.root(), dir, device, resume, group, world, workers(device, group)));
       } else {
         if (run.runName() == null) throw new IllegalArgumentException("ranks above 0 need --run NAME (the launcher passes it)");
         Path root = run.out().resolve(SteerCommand.EXPERIMENT).resolve(run.runName());
-        work.run(config, root, null, run.device(), run.resuming(), group, world);
+        work.run(config, root, null, run.device(), run.resuming(), group, world, 1);
       }
     }
     return 0;
+  }
+
+  private int workers(Device device, ProcessGroup group) {
+    if (group != null) return 1;
+    return workers != null ? workers : SideBySide.defaultWorkers(device.is_cpu());
   }
 
   /**

@@ -122,7 +122,7 @@ public final class SteerCommand implements Callable<Integer> {
 
   /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
   private static void train(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
-      WorldConfig world) throws Exception {
+      WorldConfig world, int workers) throws Exception {
     long t0 = System.nanoTime();
     NanoGptData data = world.isMain() ? NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
@@ -131,7 +131,9 @@ public final class SteerCommand implements Callable<Integer> {
     System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
         data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
         data.meta.routedFrequency(), runner.config());
-    List<SteeringRun.ModelRun> runs = runner.runAll();
+    if (dir != null && group == null) System.out.printf("%d model(s) side by side, %d libtorch/OpenBLAS thread(s) each%n", workers,
+        device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB : -1);
+    List<SteeringRun.ModelRun> runs = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;
       SteeringReport.Summary summary = SteeringReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);

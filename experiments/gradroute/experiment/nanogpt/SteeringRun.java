@@ -11,6 +11,7 @@ import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.routing.MaskTable;
 import gradroute.routing.TokenRule;
+import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
 import gradroute.train.CheckpointListener;
 import gradroute.train.HistoryRecorder;
@@ -69,14 +70,30 @@ final class SteeringRun {
     return GptConfig.modern(s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), data.tokenizer.vocabSize(), s.nCtx());
   }
 
-  /** Every (seed, model) result; only rank 0's list is complete (the others evaluate nothing). */
-  List<ModelRun> runAll() throws IOException {
+  /**
+   * Every (seed, model) result; only rank 0's list is complete (the others evaluate nothing). Data
+   * parallel, the models train one after another; in one process {@code workers} of them train
+   * side by side ({@link SideBySide}).
+   */
+  List<ModelRun> runAll(int workers) throws IOException {
     List<ModelRun> out = new ArrayList<>();
-    for (long seed : s.seeds()) {
-      for (String m : s.models()) {
-        ModelRun r = runOne(m, seed);
-        if (r != null) out.add(r);
+    if (group != null) {
+      for (long seed : s.seeds()) {
+        for (String m : s.models()) {
+          ModelRun r = runOne(m, seed);
+          if (r != null) out.add(r);
+        }
       }
+      return out;
+    }
+    List<java.util.concurrent.CompletableFuture<ModelRun>> runs = new ArrayList<>();
+    try (SideBySide jobs = new SideBySide(workers, device.is_cpu())) {
+      for (long seed : s.seeds()) for (String m : s.models()) runs.add(jobs.submit(() -> runOne(m, seed)));
+      jobs.awaitAll();
+    }
+    for (var f : runs) {
+      ModelRun r = SideBySide.result(f);
+      if (r != null) out.add(r);
     }
     return out;
   }

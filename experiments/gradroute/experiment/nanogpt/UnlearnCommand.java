@@ -82,32 +82,12 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   @Mixin NanoGptLaunch parallel;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "jobs (pretraining a model, evaluating a method) run side by side in this process, each single-threaded on the CPU, "
-          + "so the numbers do not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 with --nproc or on a GPU)")
-  Integer workers;
-
-  private void checkWorkers() {
-    if (workers == null) return;
-    SideBySide.checkedWorkers(workers, "--workers");
-    if (workers > 1 && parallel.nproc != null && parallel.nproc > 1) {
-      throw new IllegalArgumentException("--workers " + workers + " runs jobs side by side in one process; it cannot be combined with --nproc " + parallel.nproc);
-    }
-  }
-
-  private int workers(Device device, boolean dataParallel) {
-    if (dataParallel) return 1;
-    return workers != null ? workers : SideBySide.defaultWorkers(device.is_cpu());
-  }
-
   @Override
   public Integer call() throws Exception {
     RunSetup<UnlearnConfig> setup = new RunSetup<>(run, SteerCommand.EXPERIMENT, UnlearnConfig.class, DEFAULT_PRESET);
     UnlearnConfig config = setup.config();
     Configs.check(config, List.of());
-    checkWorkers();
-    return parallel.run(run, "unlearn", setup, config, config::validateWorld,
-        (s, root, dir, device, resume, group, world) -> work(s, root, dir, device, resume, group, world, workers(device, group != null)));
+    return parallel.run(run, "unlearn", setup, config, config::validateWorld, UnlearnCommand::work);
   }
 
   private static void work(UnlearnConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world,
