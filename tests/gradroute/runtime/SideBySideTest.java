@@ -83,6 +83,24 @@ class SideBySideTest {
   }
 
   @Test
+  void everyJobFlushesSubnormalsToZero() throws Exception {
+    try (SideBySide jobs = new SideBySide(2, true)) {
+      List<CompletableFuture<Double>> largest = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        largest.add(jobs.submit(() -> {
+          try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            org.bytedeco.pytorch.Tensor x = org.bytedeco.pytorch.global.torch.full(new long[] {16},
+                new org.bytedeco.pytorch.Scalar(Float.MIN_NORMAL / 4));
+            return x.mul(new org.bytedeco.pytorch.Scalar(1.0)).max().item_double();
+          }
+        }));
+      }
+      jobs.awaitAll();
+      for (var f : largest) assertEquals(0.0, SideBySide.result(f));
+    }
+  }
+
+  @Test
   void aWorkerCountBelowOneIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SideBySide(0, false));
     assertTrue(e.getMessage().contains("workers must be positive, got 0"), e.getMessage());

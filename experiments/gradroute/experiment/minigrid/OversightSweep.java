@@ -14,8 +14,8 @@ import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.Evaluation;
 import gradroute.rl.reinforce.ReinforceTrainer;
-import gradroute.runtime.CpuThreads;
 import gradroute.runtime.Seeds;
+import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;
 import gradroute.train.TrainingLoop;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class OversightSweep {
   private static final Logger log = LoggerFactory.getLogger(OversightSweep.class);
   /** libtorch and OpenBLAS threads of each run on the CPU, fixed so that results do not depend on the workers. */
-  public static final int THREADS_PER_RUN = 1;
+  public static final int THREADS_PER_RUN = SideBySide.THREADS_PER_JOB;
 
   /** One trained run: its evaluations (one per policy view) and learning curve. */
   public record RunResult(
@@ -189,46 +189,17 @@ public final class OversightSweep {
     RunResult[] done = new RunResult[jobs.size()];
     int total = jobs.size();
     java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-    int parallel = Math.min(workers, jobs.size());
-    int savedTorch = CpuThreads.torchThreads();
-    int savedBlas = CpuThreads.blasThreads();
-    boolean cpu = device.is_cpu();
-    if (cpu) {
-      // one intra-op thread per run whatever the worker count: libtorch's and OpenBLAS's reductions
-      // split their sums by thread count, so a run's numbers would otherwise depend on --workers
-      CpuThreads.set(THREADS_PER_RUN);
-    }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
-    try {
-      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+    // one intra-op thread per run whatever the worker count (SideBySide): libtorch's and OpenBLAS's
+    // reductions split their sums by thread count, so a run's numbers would otherwise depend on --workers
+    try (SideBySide pool = new SideBySide(Math.min(workers, jobs.size()), device.is_cpu())) {
       for (Job job : schedule) {
-        futures.add(pool.submit(() -> {
+        pool.submit(() -> {
           int index = started.incrementAndGet();
           done[job.order()] = trainOne(job.method(), job.oversight(), job.seed(), index, total);
           return null;
-        }));
+        });
       }
-      for (var f : futures) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          pool.shutdownNow();
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) throw io;
-          if (cause instanceof RuntimeException re) throw re;
-          if (cause instanceof Error err) throw err;
-          throw new IOException(cause);
-        } catch (InterruptedException e) {
-          pool.shutdownNow();
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-      }
-    } finally {
-      pool.shutdown();
-      if (cpu) {
-        CpuThreads.set(savedTorch, savedBlas);
-      }
+      pool.awaitAll();
     }
     List<RunResult> results = java.util.Arrays.asList(done);
     double wall = (System.nanoTime() - start) / 1e9;
