@@ -154,8 +154,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
       long t0 = System.nanoTime();
       TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume, reportOnly);
       int parallel = workers != null ? workers : gradroute.runtime.SideBySide.defaultWorkers(device.is_cpu());
-      System.out.printf("%d stage(s) side by side, %s%n", parallel,
-          device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB + " libtorch/OpenBLAS thread(s) each" : "on " + run.deviceName());
+      System.out.println(gradroute.runtime.SideBySide.describe(parallel, "stage", device.is_cpu()));
       List<TinyStoriesRun.MethodResult> results = runner.run(parallel);
       double wall = (System.nanoTime() - t0) / 1e9;
       TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall,

@@ -53,6 +53,11 @@ public final class SideBySide implements AutoCloseable {
 
   public static final int MAX_WORKERS = 1024;
 
+  /** What a run prints about its workers, e.g. "2 stage(s) side by side, 1 libtorch/OpenBLAS thread each". */
+  public static String describe(int workers, String what, boolean cpu) {
+    return workers + " " + what + "(s) side by side" + (cpu ? ", " + THREADS_PER_JOB + " libtorch/OpenBLAS thread each" : "");
+  }
+
   /**
    * @param workers jobs running at once (at least 1)
    * @param cpu whether the jobs run on the CPU (then each is single-threaded, see the class comment)

@@ -131,8 +131,7 @@ public final class SteerCommand implements Callable<Integer> {
     System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
         data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
         data.meta.routedFrequency(), runner.config());
-    if (dir != null && group == null) System.out.printf("%d model(s) side by side, %d libtorch/OpenBLAS thread(s) each%n", workers,
-        device.is_cpu() ? gradroute.runtime.SideBySide.THREADS_PER_JOB : -1);
+    if (dir != null && group == null) System.out.println(gradroute.runtime.SideBySide.describe(workers, "model", device.is_cpu()));
     List<SteeringRun.ModelRun> runs = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;

@@ -107,8 +107,7 @@ public final class UnlearnCommand implements Callable<Integer> {
           data.meta.routedWords(), data.meta.routedIds(), 100 * data.meta.routedShareForgetEval(), 100 * data.meta.routedShareRetainEval(),
           runner.config());
     }
-    if (dir != null && group == null) System.out.printf("%d job(s) side by side, %d libtorch/OpenBLAS thread(s) each%n", workers,
-        device.is_cpu() ? SideBySide.THREADS_PER_JOB : -1);
+    if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "job", device.is_cpu()));
     List<UnlearnRun.MethodResult> results = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;

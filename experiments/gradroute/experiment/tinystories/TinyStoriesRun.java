@@ -120,10 +120,6 @@ public final class TinyStoriesRun {
     return out;
   }
 
-  public List<MethodResult> run() throws IOException {
-    return run(1);
-  }
-
   /**
    * Every stage of every seed, {@code workers} of them side by side ({@link SideBySide}: each
    * single-threaded on the CPU, so the numbers do not depend on the worker count). Filtering and
