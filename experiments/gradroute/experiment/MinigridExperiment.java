@@ -80,20 +80,19 @@ public final class MinigridExperiment implements Callable<Integer> {
     run.set("--commit-weight", "commitWeight", v);
   }
 
-  @Option(names = "--workers", description = "runs trained side by side, each single-threaded on the CPU (default: physical cores)")
-  Integer workers;
+  @Mixin gradroute.cli.WorkersOption workers;
 
   @Option(names = "--same-as", paramLabel = "RUN",
       description = "a finished run of the same config (folder name under <out>/minigrid) made with other --workers or thread settings: the summary's criteria say whether the two summaries are the same")
   String sameAs;
 
   private int parallelRuns(org.bytedeco.pytorch.Device dev) {
-    return workers != null ? workers : gradroute.runtime.SideBySide.defaultWorkers(dev.is_cpu());
+    return workers.resolve(dev.is_cpu());
   }
 
   @Override
   public Integer call() throws Exception {
-    if (workers != null) gradroute.runtime.SideBySide.checkedWorkers(workers, "--workers");
+    workers.check();
     RunSetup<MinigridConfig> setup = new RunSetup<>(run, "minigrid", MinigridConfig.class, "cpu");
     setup.start(setup.config(), (settings, dir, dev, resume) -> {
       System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",

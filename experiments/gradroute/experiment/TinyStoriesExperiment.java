@@ -141,19 +141,16 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--corpus-seed", "corpusSeed", v);
   }
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "stages (one model's training, ablation, coherence and attacks) run side by side, each single-threaded on the CPU, "
-          + "so the numbers do not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 on a GPU)")
-  Integer workers;
+  @Mixin gradroute.cli.WorkersOption workers; // a stage: one model's training, ablation, coherence and attacks
 
   @Override
   public Integer call() throws Exception {
-    if (workers != null) gradroute.runtime.SideBySide.checkedWorkers(workers, "--workers");
+    workers.check();
     RunSetup<TinyStoriesConfig> setup = new RunSetup<>(run, "tinystories", TinyStoriesConfig.class, "demo");
     setup.start(setup.config(), (s, dir, device, resume) -> {
       long t0 = System.nanoTime();
       TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume, reportOnly);
-      int parallel = workers != null ? workers : gradroute.runtime.SideBySide.defaultWorkers(device.is_cpu());
+      int parallel = workers.resolve(device.is_cpu());
       System.out.println(gradroute.runtime.SideBySide.describe(parallel, "stage", device.is_cpu()));
       List<TinyStoriesRun.MethodResult> results = runner.run(parallel);
       double wall = (System.nanoTime() - t0) / 1e9;

@@ -7,6 +7,7 @@ import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
+import gradroute.cli.WorkersOption;
 import gradroute.runtime.SideBySide;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.bytedeco.pytorch.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,10 +38,7 @@ public final class NanoGptLaunch {
   @Option(names = "--master-port", description = "rank 0's TCPStore port (else $MASTER_PORT, else 29500)") Integer masterPort;
   @Option(names = "--backend", defaultValue = "gloo", description = "gloo (CPU) or nccl (GPU build)") String backend;
   @Option(names = "--collective-timeout", defaultValue = "600", description = "seconds a collective may wait (default 600)") long timeoutSeconds;
-  @Option(names = "--workers", paramLabel = "N",
-      description = "models trained (and evaluated) side by side in this process, each single-threaded on the CPU, so the numbers do not "
-          + "depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 with --nproc or on a GPU)")
-  Integer workers;
+  @Mixin WorkersOption workers; // 1 when data parallel
 
   /**
    * One rank's work; {@code dir} is rank 0's run folder (null on the other ranks); {@code workers}
@@ -58,8 +57,8 @@ public final class NanoGptLaunch {
    */
   <C> int run(RunOptions run, String subcommand, RunSetup<C> setup, C config, IntConsumer validateWorld, Work<C> work) throws Exception {
     if (nproc != null && nproc < 1) throw new IllegalArgumentException("--nproc must be >= 1, got " + nproc);
-    if (workers != null) SideBySide.checkedWorkers(workers, "--workers");
-    if (workers != null && workers > 1 && nproc != null && nproc > 1) {
+    workers.check();
+    if (workers.moreThanOne() && nproc != null && nproc > 1) {
       throw new IllegalArgumentException("--workers " + workers + " runs models side by side in one process; it cannot be combined with --nproc " + nproc);
     }
     WorldConfig world = WorldConfig.resolve(rank, worldSize, masterAddr, masterPort, backend, Duration.ofSeconds(timeoutSeconds), System.getenv());
@@ -80,8 +79,7 @@ public final class NanoGptLaunch {
   }
 
   private int workers(Device device, ProcessGroup group) {
-    if (group != null) return 1;
-    return workers != null ? workers : SideBySide.defaultWorkers(device.is_cpu());
+    return group != null ? 1 : workers.resolve(device.is_cpu());
   }
 
   /**

@@ -1,0 +1,36 @@
+package gradroute.cli;
+
+import gradroute.runtime.SideBySide;
+import picocli.CommandLine.Option;
+
+/** The {@code --workers N} option of the commands that train several models ({@link SideBySide}). */
+public final class WorkersOption {
+  static final int MAX = 1024;
+
+  @Option(names = "--workers", paramLabel = "N",
+      description = "models (runs, stages, jobs) trained side by side in this process, each single-threaded on the CPU, so the numbers do "
+          + "not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 on a GPU or with --nproc)")
+  Integer workers;
+
+  /** Rejects a count outside [1, 1024] before anything runs. */
+  public void check() {
+    if (workers != null && (workers < 1 || workers > MAX)) {
+      throw new IllegalArgumentException("--workers must be in [1, " + MAX + "], got " + workers);
+    }
+  }
+
+  /** Whether the user chose a count above 1. */
+  public boolean moreThanOne() {
+    return workers != null && workers > 1;
+  }
+
+  /** The count to run with: the user's, else {@link SideBySide#defaultWorkers}. */
+  public int resolve(boolean cpu) {
+    return workers != null ? workers : SideBySide.defaultWorkers(cpu);
+  }
+
+  @Override
+  public String toString() {
+    return String.valueOf(workers);
+  }
+}
