@@ -278,8 +278,8 @@ public final class Gpt implements HookedModel, AutoCloseable {
     for (int l = 0; l < stopAt; l++) resid = block(l, resid, batch, len);
     if (!logits) return stopAt < config.nLayers() ? hooks.fire("blocks." + stopAt + ".hook_resid_pre", resid) : resid;
     Tensor normed = hooks.fire("ln_final.hook_normalized", norm(resid, "ln_final."));
-    if (config.tiedEmbeddings()) return normed.matmul(params.get("embed.W_E").t());
-    return normed.matmul(params.get("unembed.W_U")).add(params.get("unembed.b_U"));
+    if (config.tiedEmbeddings()) return Linear.inOut(normed, params.get("embed.W_E").t(), null);
+    return Linear.inOut(normed, params.get("unembed.W_U"), params.get("unembed.b_U"));
   }
 
   /** The unembedding {@code [d_model, vocab]}: {@code unembed.W_U}, or {@code embed.W_E}ᵀ when tied (a view). */
@@ -309,15 +309,14 @@ public final class Gpt implements HookedModel, AutoCloseable {
     Tensor z = hooks.active().contains(b + "attn.hook_pattern") ? attentionWithPattern(b, q, kk, v, len)
         : fusedAttention(q, kk, v); // [B, T, H, dh]
     z = hooks.fire(b + "attn.hook_z", z);
-    Tensor attnOut = z.reshape(batch, len, h * k).matmul(params.get(b + "attn.W_O").reshape(h * k, d))
-        .add(params.get(b + "attn.b_O"));
+    Tensor attnOut = Linear.inOut(z.reshape(batch, len, h * k), params.get(b + "attn.W_O").reshape(h * k, d), params.get(b + "attn.b_O"));
     attnOut = hooks.fire(b + "hook_attn_out", attnOut);
     resid = hooks.fire(b + "hook_resid_mid", resid.add(attnOut));
 
     Tensor y = norm(resid, b + "ln2.");
-    Tensor pre = hooks.fire(b + "mlp.hook_pre", y.matmul(params.get(b + "mlp.W_in")).add(params.get(b + "mlp.b_in")));
+    Tensor pre = hooks.fire(b + "mlp.hook_pre", Linear.inOut(y, params.get(b + "mlp.W_in"), params.get(b + "mlp.b_in")));
     Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
-    Tensor mlpOut = hooks.fire(b + "hook_mlp_out", post.matmul(params.get(b + "mlp.W_out")).add(params.get(b + "mlp.b_out")));
+    Tensor mlpOut = hooks.fire(b + "hook_mlp_out", Linear.inOut(post, params.get(b + "mlp.W_out"), params.get(b + "mlp.b_out")));
     return hooks.fire(b + "hook_resid_post", resid.add(mlpOut));
   }
 
@@ -346,7 +345,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
   private Tensor headProjection(Tensor x, String b, String which, long h, long batch, long len) {
     long k = config.dHead(), d = config.dModel();
     Tensor w = params.get(b + "attn.W_" + which).permute(1, 0, 2).reshape(d, h * k);
-    return x.matmul(w).add(params.get(b + "attn.b_" + which).reshape(h * k)).view(batch, len, h, k);
+    return Linear.inOut(x, w, params.get(b + "attn.b_" + which).reshape(h * k)).view(batch, len, h, k);
   }
 
   private Tensor norm(Tensor x, String prefix) {

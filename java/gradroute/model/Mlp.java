@@ -7,7 +7,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Linear layers with ReLU between them (none after the last), PyTorch's default initialisation.
- * {@code sizes} are the widths from input to output, e.g. {784, 2048, 512, 32}.
+ * {@code sizes} are the widths from input to output, e.g. {784, 2048, 512, 32}. The products go
+ * through {@link Linear}, split across the intra-op threads where that pays.
  */
 public final class Mlp extends org.bytedeco.pytorch.Module {
   private final LinearImpl[] layers;
@@ -25,7 +26,7 @@ public final class Mlp extends org.bytedeco.pytorch.Module {
 
   public Tensor forward(Tensor x) {
     for (int i = 0; i < layers.length; i++) {
-      x = layers[i].forward(x);
+      x = Linear.of(layers[i], x);
       if (i < layers.length - 1) x = torch.relu(x);
     }
     return x;

@@ -15,7 +15,8 @@ import org.bytedeco.pytorch.Tensor;
  * The JavaCPP binding of the native core: {@code native/route_ops.h}, the runtime settings of
  * {@code runtime_ops.h} (used by {@code TorchRuntime}), the profiler of {@code profiler.h} (used by
  * {@code gradroute.profile.Profiler}), the fused optimiser steps of {@code optim_ops.h} (used by
- * {@code gradroute.train.FusedAdam}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
+ * {@code gradroute.train.FusedAdam}), the split linear layer of {@code linear_ops.h} (used by
+ * {@code gradroute.model.Linear}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
  * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
  *
  * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
@@ -25,7 +26,7 @@ import org.bytedeco.pytorch.Tensor;
     value = "linux-x86_64",
     compiler = "cpp17",
     include = {"route_ops.h", "route_ops.cpp", "bench_support.h", "runtime_ops.h", "runtime_ops.cpp", "profiler.h",
-        "profiler.cpp", "optim_ops.h", "optim_ops.cpp"},
+        "profiler.cpp", "optim_ops.h", "optim_ops.cpp", "linear_ops.h", "linear_ops.cpp"},
     link = {"c10", "torch_cpu", "torch"})
 @Namespace("gradroute")
 public final class NativeRouting {
@@ -75,6 +76,12 @@ public final class NativeRouting {
   public static native void fused_adam_step(@ByRef Adam optimizer);
 
   public static native void fused_adamw_step(@ByRef AdamW optimizer);
+
+  /** See native/linear_ops.h; use {@code gradroute.model.Linear}. */
+  public static native @ByVal Tensor linear(
+      @Const @ByRef Tensor x, @Const @ByRef Tensor weight, @Const @ByRef Tensor bias, boolean weight_out_in);
+
+  public static native boolean linear_splits(long rows, long in, long out);
 
   /** Benchmarks only: see native/bench_support.h. */
   public static native boolean release_free_heap();

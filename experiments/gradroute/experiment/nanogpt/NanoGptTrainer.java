@@ -105,6 +105,11 @@ final class NanoGptTrainer implements Trainable {
     this.optimizer = adamW(model, optimizer);
   }
 
+  /** The optimiser, with the state of every step taken so far. */
+  AdamW optimizer() {
+    return optimizer;
+  }
+
   /** AdamW with weight decay on the parameters of 2+ dims only (nanoGPT's groups). */
   static AdamW adamW(Gpt model, AdamWConfig c) {
     List<Tensor> decay = new ArrayList<>(), plain = new ArrayList<>();

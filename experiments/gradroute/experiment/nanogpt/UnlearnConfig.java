@@ -66,6 +66,7 @@ public record UnlearnConfig(
     @Range(min = 0, max = 1e6) int attackSteps,
     @Range(min = 1, max = 1e6) int attackEvalEvery,
     @Range(min = 1e-12, max = 1e3) double attackLr,
+    String attackOptimizer,
     @Range(min = 0, max = 1e6) int rmuSteps,
     @Range(min = 1, max = 1 << 16) int rmuBatch,
     @Range(min = 0, max = 1e9) double rmuAlpha,
@@ -75,6 +76,9 @@ public record UnlearnConfig(
     @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated {
 
   static final List<String> MODELS = List.of("routed", "control", "filter", "rmu");
+
+  /** The attack continues the coherence fine-tune's AdamW (its moments carry over, as in the paper), or starts a fresh one. */
+  static final List<String> ATTACK_OPTIMIZERS = List.of("coherence", "fresh");
 
   /**
    * Every routed word is the form it takes inside running text, with one leading space; a word
@@ -123,6 +127,9 @@ public record UnlearnConfig(
     for (String m : models) if (!MODELS.contains(m)) throw new ConfigException("models: unknown model '" + m + "' (" + String.join(", ", MODELS) + ")");
     if (models.contains("rmu") && !models.contains("control")) throw new ConfigException("models: rmu starts from the control model; add control");
     if (seeds.isEmpty()) throw new ConfigException("seeds: at least one seed");
+    if (!ATTACK_OPTIMIZERS.contains(attackOptimizer)) {
+      throw new ConfigException("attackOptimizer: '" + attackOptimizer + "' is not one of " + String.join(", ", ATTACK_OPTIMIZERS));
+    }
     if (dModel % nHeads != 0) throw new ConfigException("dModel (" + dModel + ") must be a multiple of nHeads (" + nHeads + ")");
     if (nHeads % nKvHeads != 0) throw new ConfigException("nHeads (" + nHeads + ") must be a multiple of nKvHeads (" + nKvHeads + ")");
     if (minLr > lr) throw new ConfigException("minLr (" + minLr + ") must not exceed lr (" + lr + ")");

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToDoubleFunction;
+import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,14 +288,20 @@ final class UnlearnRun {
         default -> { }
       }
       Losses ablated = losses(model);
-      coherence(model, name, seed, blocked);
+      AdamW tuned = coherence(model, name, seed, blocked);
       Losses coherent = losses(model);
       List<Losses> curve = new ArrayList<>();
-      RetrainingAttack.Curve c = RetrainingAttack.run(name + " attack", model, attackBatch(), m -> {
+      ToDoubleFunction<Gpt> follow = m -> {
         Losses l = losses(m);
         curve.add(l);
         return l.forget();
-      }, new RetrainingAttack.Spec(s.attackSteps(), s.attackEvalEvery(), AdamWConfig.of(s.attackLr(), 0.9, 0.95, s.weightDecay()), 0));
+      };
+      RetrainingAttack.Spec attack = new RetrainingAttack.Spec(s.attackSteps(), s.attackEvalEvery(),
+          AdamWConfig.of(s.attackLr(), 0.9, 0.95, s.weightDecay()), 0);
+      // the attack is the last stage, so it may change the model itself
+      RetrainingAttack.Curve c = tuned != null && s.attackOptimizer().equals("coherence")
+          ? RetrainingAttack.continuing(name + " attack", model, tuned, attackBatch(), follow, attack)
+          : RetrainingAttack.run(name + " attack", model, attackBatch(), follow, attack);
       Losses min = new Losses(curve.stream().mapToDouble(Losses::forget).min().orElseThrow(),
           curve.stream().mapToDouble(Losses::forgetExcluded).min().orElseThrow(), curve.stream().mapToDouble(Losses::retain).min().orElseThrow());
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -324,10 +332,11 @@ final class UnlearnRun {
   /**
    * The coherence fine-tune: AdamW at a constant rate on fresh retain training windows; with
    * {@code blocked} neurons, their gradient is stopped at {@code mlp.hook_post} in the routed
-   * blocks at every position, so their input weights stay zero.
+   * blocks at every position, so their input weights stay zero. Returns its optimiser, for the
+   * attack to continue (null when there are no coherence steps).
    */
-  private void coherence(Gpt model, String name, long seed, int[] blocked) {
-    if (s.coherenceSteps() == 0) return;
+  private AdamW coherence(Gpt model, String name, long seed, int[] blocked) {
+    if (s.coherenceSteps() == 0) return null;
     NeuronRouting block = blocked == null ? null : new NeuronRouting(model, NeuronRouting.Spec.blocking(s.routedLayers(), blocked));
     try {
       NanoGptTrainer.Routing routing = block == null ? null : new NanoGptTrainer.Routing() {
@@ -347,6 +356,7 @@ final class UnlearnRun {
           step -> NanoGptData.randomWindows(data.filtered, seed + 7919, step, batch, 0, 1, s.nCtx() + 1), routing, null);
       TrainingLoop.bare(name + " coherence", s.coherenceSteps()).run(trainer, false);
       model.zeroGrad();
+      return trainer.optimizer();
     } finally {
       if (block != null) block.close();
     }

@@ -12,9 +12,10 @@ import java.util.function.ToDoubleFunction;
 import org.bytedeco.pytorch.AdamW;
 
 /**
- * The retraining attack (spec §5): fine-tune a copy of an unlearned model on a few forget stories
- * as one full batch, and follow the forget loss on held-out forget stories. The unlearned model is
- * not changed.
+ * The retraining attack (spec §5): fine-tune an unlearned model on a few forget stories as one
+ * full batch, and follow the forget loss on held-out forget stories. {@link #run} attacks a copy
+ * with a fresh optimiser and leaves the model as it was; {@link #continuing} attacks the model
+ * itself with the optimiser of its last fine-tune.
  */
 public final class RetrainingAttack {
   /** Forget loss after {@code steps[i]} attack steps (step 0 = before the attack). */
@@ -39,26 +40,44 @@ public final class RetrainingAttack {
 
   private RetrainingAttack() {}
 
-  /** Attacks a copy of {@code unlearned}; {@code name} names the run in errors. */
+  /** Attacks a copy of {@code unlearned} with a fresh optimiser; {@code name} names the run in errors. */
   public static Curve run(String name, Gpt unlearned, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
     try (Gpt model = unlearned.copy()) {
-      double before = forgetLoss.applyAsDouble(model);
       AdamW optimizer = spec.optimizer().create(model.parameterVector());
-      TrainingLoop loop = TrainingLoop.bare(name, spec.steps())
-          .with(new Evaluate(FORGET, spec.evalEvery(), () -> forgetLoss.applyAsDouble(model)))
-          .with(new HistoryRecorder(1));
-      if (spec.stopAfterIncreases() > 0) loop.with(new EarlyStopping(FORGET, spec.stopAfterIncreases(), before));
-      double[][] curve = loop.run(new LmSteps(model, attack, optimizer), false).series(FORGET);
-      optimizer.deallocate();
-      int[] at = new int[curve[0].length + 1];
-      double[] loss = new double[at.length];
-      loss[0] = before;
-      for (int i = 0; i < curve[0].length; i++) {
-        at[i + 1] = (int) curve[0][i] + 1;
-        loss[i + 1] = curve[1][i];
+      try {
+        return attack(name, model, optimizer, attack, forgetLoss, spec);
+      } finally {
+        optimizer.deallocate();
       }
-      return new Curve(at, loss);
     }
+  }
+
+  /**
+   * Attacks {@code model} itself, continuing {@code optimizer}: an optimiser over this model's
+   * parameters that has already taken steps (the coherence fine-tune's), so its moments carry
+   * over, as the paper's attack reuses the coherence optimiser's state. Its learning rate is set to
+   * the spec's; the rest of the spec's optimiser settings are the optimiser's own.
+   */
+  public static Curve continuing(String name, Gpt model, AdamW optimizer, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
+    AdamWConfig.setLr(optimizer, spec.optimizer().lr());
+    return attack(name, model, optimizer, attack, forgetLoss, spec);
+  }
+
+  private static Curve attack(String name, Gpt model, AdamW optimizer, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
+    double before = forgetLoss.applyAsDouble(model);
+    TrainingLoop loop = TrainingLoop.bare(name, spec.steps())
+        .with(new Evaluate(FORGET, spec.evalEvery(), () -> forgetLoss.applyAsDouble(model)))
+        .with(new HistoryRecorder(1));
+    if (spec.stopAfterIncreases() > 0) loop.with(new EarlyStopping(FORGET, spec.stopAfterIncreases(), before));
+    double[][] curve = loop.run(new LmSteps(model, attack, optimizer), false).series(FORGET);
+    int[] at = new int[curve[0].length + 1];
+    double[] loss = new double[at.length];
+    loss[0] = before;
+    for (int i = 0; i < curve[0].length; i++) {
+      at[i + 1] = (int) curve[0][i] + 1;
+      loss[i + 1] = curve[1][i];
+    }
+    return new Curve(at, loss);
   }
 
   private static final String FORGET = "forget_loss";

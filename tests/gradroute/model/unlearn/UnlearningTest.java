@@ -16,6 +16,7 @@ import gradroute.model.TokenBatch;
 import gradroute.runtime.TorchRuntime;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,33 @@ class UnlearningTest {
       assertTrue(c.forgetLoss()[4] < c.forgetLoss()[0]);
       assertEquals(c.forgetLoss()[4], c.min());
       assertTrue(torch.equal(before, m.forward(probe)), "the attacked model is a copy");
+    }
+  }
+
+  @Test
+  void continuingAttackStartsFromTheOptimisersMomentsAndTrainsTheModelItself() {
+    RetrainingAttack.Spec spec = new RetrainingAttack.Spec(4, 2, AdamWConfig.of(1e-2, 0.9, 0.95, 0.01), 0);
+    TokenBatch attack = new TokenBatch(FORGET, 13, 0);
+    LmEval test = new LmEval(FORGET, 8, 13, 0);
+    try (Gpt m = Gpt.create(TinyModels.config(), 1); Gpt fresh = m.copy(); Gpt tuned = m.copy()) {
+      // with an optimiser that has taken no step, continuing is the fresh attack
+      AdamW unused = spec.optimizer().create(fresh.parameterVector());
+      double[] expected = RetrainingAttack.run("attack", m, attack, test::loss, spec).forgetLoss();
+      assertArrayEquals(expected, RetrainingAttack.continuing("attack", fresh, unused, attack, test::loss, spec).forgetLoss());
+      assertFalse(torch.equal(m.forward(TinyModels.tokens(2, 1, 5, 23)), fresh.forward(TinyModels.tokens(2, 1, 5, 23))),
+          "continuing trains the model itself");
+      // three steps on retain text first: their moments change what the attack does
+      AdamW used = AdamWConfig.of(3e-3, 0.9, 0.95, 0.01).create(tuned.parameterVector());
+      gradroute.model.LmSteps retain = new gradroute.model.LmSteps(tuned, new TokenBatch(RETAIN, 13, 0), used);
+      for (int i = 0; i < 3; i++) retain.step(i);
+      double[] freshOnTuned = RetrainingAttack.run("attack", tuned, attack, test::loss, spec).forgetLoss();
+      RetrainingAttack.Curve c = RetrainingAttack.continuing("attack", tuned, used, attack, test::loss, spec);
+      assertEquals(freshOnTuned[0], c.forgetLoss()[0], "both start from the tuned model");
+      assertFalse(java.util.Arrays.equals(freshOnTuned, c.forgetLoss()), "the carried moments change the attack");
+      assertEquals(1e-2, used.param_groups().get(0).options().get_lr(), 1e-15, "the spec's learning rate");
+      assertTrue(c.min() < c.forgetLoss()[0]);
+      unused.deallocate();
+      used.deallocate();
     }
   }
 
