@@ -116,6 +116,6 @@ final class PythonTrainBench implements AutoCloseable {
   }
 
   static List<String> environmentKeys() {
-    return List.of("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "MKL_NUM_THREADS");
+    return List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MKL_NUM_THREADS");
   }
 }

@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.global.torch;
  * What produced a result, beyond its config: the code (gradroute version and git commit, embedded
  * at build time; "unknown" outside a git checkout), the native stack (libtorch, preset, BLAS) and
  * the settings that change numbers (libtorch intra-op and BLAS threads: MNIST --quick's S moved
- * from 1.166 to 1.147 with OPENBLAS_NUM_THREADS; flush-to-zero) or speed (OMP_WAIT_POLICY), and the
+ * from 1.166 to 1.147 with OPENBLAS_NUM_THREADS; flush-to-zero) or speed (OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT), and the
  * machine. Every run's config.json and summary.json carry one.
  *
  * @param gitDirty whether the build's checkout had uncommitted changes (null when unknown)
@@ -31,6 +32,7 @@ public record Provenance(
     String ompNumThreads,
     String openblasNumThreads,
     String ompWaitPolicy,
+    String gompSpinCount,
     boolean flushDenormal,
     String jvm,
     String os,
@@ -58,6 +60,7 @@ public record Provenance(
         env("OMP_NUM_THREADS"),
         env("OPENBLAS_NUM_THREADS"),
         env("OMP_WAIT_POLICY"),
+        env("GOMP_SPINCOUNT"),
         TorchRuntime.flushDenormal(),
         System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),

@@ -25,10 +25,15 @@ import org.slf4j.LoggerFactory;
  * {@code -Dsun.reflect.noInflation=true}, and any other thread calls {@link #init()} or
  * {@link #applyFlushDenormalToThisThread()} before its tensor code.
  *
- * <p>libgomp reads {@code OMP_WAIT_POLICY} when it loads, so it cannot be set from Java: the
- * launcher, surefire and the benchmark runner put {@code OMP_WAIT_POLICY=passive} in the
- * environment. Without it, on few cores, OpenMP threads spin and starve OpenBLAS (a 784→512 linear
- * measured 8.8 ms instead of 0.7 ms). We warn when it is missing.
+ * <p>libgomp reads {@code OMP_WAIT_POLICY} and {@code GOMP_SPINCOUNT} when it loads, so they cannot
+ * be set from Java: the launcher, surefire and the data-parallel launcher put
+ * {@code OMP_WAIT_POLICY=passive} in the environment. Spinning OpenMP threads starve OpenBLAS on
+ * few cores and collapse when other processes want the cores (a 784→512 linear measured 8.8 ms
+ * instead of 0.7 ms). Without spinning, every parallel op pays for waking a sleeping thread: on a
+ * machine of one's own, {@code GOMP_SPINCOUNT=20000} (spin about 0.2 ms, then sleep) trained MNIST
+ * at 45–53 steps/s against 31–41, but under load it halved MNIST in one run of two, and 200,000
+ * timed out; so it is a user's choice, logged and recorded in the provenance. We warn when the
+ * policy is missing.
  */
 public final class TorchRuntime {
   private static final Logger log = LoggerFactory.getLogger(TorchRuntime.class);
@@ -62,8 +67,9 @@ public final class TorchRuntime {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
           + "start through ./gradroute or export OMP_WAIT_POLICY=passive", policy);
     }
-    log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, flush-to-zero {}", torch.get_num_threads(),
-        blasLibrary(), blasThreads, policy, flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
+    log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, GOMP_SPINCOUNT={}, flush-to-zero {}",
+        torch.get_num_threads(), blasLibrary(), blasThreads, policy, System.getenv("GOMP_SPINCOUNT"),
+        flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
     initialised = true;
   }
 

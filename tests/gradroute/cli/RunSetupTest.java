@@ -81,7 +81,7 @@ class RunSetupTest {
     var provenance = Json.readTree(dir.resolve(RunDirectory.CONFIG_FILE)).get("provenance");
     assertTrue(provenance.get("gitCommit").asText().matches("[0-9a-f]{40}|unknown"), provenance.toString());
     for (String key : new String[] {"gradrouteVersion", "libtorchVersion", "presetVersion", "blasLibrary", "torchThreads",
-        "blasThreads", "ompWaitPolicy", "flushDenormal", "jvm", "os", "cpuModel", "logicalCores"}) {
+        "blasThreads", "ompWaitPolicy", "gompSpinCount", "flushDenormal", "jvm", "os", "cpuModel", "logicalCores"}) {
       assertTrue(provenance.hasNonNull(key), key + " missing from " + provenance);
     }
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUMMARY_FILE)));
