@@ -128,7 +128,7 @@ native_tests() {
       -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake could not configure native/ (is libgtest-dev installed?)"
   cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 \
     || { grep -E -A3 "error" "$build/build.log" | head -40 >&2; die "the native tests did not compile (whole log: $build/build.log)"; }
-  (cd "$build" && OMP_WAIT_POLICY=passive ctest --output-on-failure) || die "native tests failed"
+  (cd "$build" && OMP_WAIT_POLICY=passive GOMP_SPINCOUNT=5000 ctest --output-on-failure) || die "native tests failed"
 }
 
 # The CUDA preset links the CUDA 13.1 runtime (libcudart, libcupti, cuBLAS, cuDNN, NCCL, ...), which

@@ -1,5 +1,6 @@
 package gradroute.distributed;
 
+import gradroute.runtime.TorchRuntime;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -59,6 +60,7 @@ public final class Launcher {
         env.put(WorldConfig.MASTER_PORT, String.valueOf(port));
         env.put("OMP_NUM_THREADS", threads);
         env.putIfAbsent("OMP_WAIT_POLICY", "passive");
+        env.putIfAbsent("GOMP_SPINCOUNT", TorchRuntime.SPIN_COUNT);
         if (r > 0 && logDir != null) {
           java.nio.file.Files.createDirectories(logDir);
           pb.redirectErrorStream(true).redirectOutput(logDir.resolve("rank" + r + ".log").toFile());

@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>libgomp reads {@code OMP_WAIT_POLICY} and {@code GOMP_SPINCOUNT} when it loads, so they cannot
  * be set from Java: the launcher, surefire and the data-parallel launcher put
- * {@code OMP_WAIT_POLICY=passive} in the environment. Spinning OpenMP threads starve OpenBLAS on
- * few cores and collapse when other processes want the cores (a 784→512 linear measured 8.8 ms
- * instead of 0.7 ms). Without spinning, every parallel op pays for waking a sleeping thread: on a
- * machine of one's own, {@code GOMP_SPINCOUNT=20000} (spin about 0.2 ms, then sleep) trained MNIST
- * at 45–53 steps/s against 31–41, but under load it halved MNIST in one run of two, and 200,000
- * timed out; so it is a user's choice, logged and recorded in the provenance. We warn when the
- * policy is missing.
+ * {@code OMP_WAIT_POLICY=passive} and {@code GOMP_SPINCOUNT=}{@value #SPIN_COUNT} in the
+ * environment. OpenMP threads that spin on starve OpenBLAS on few cores and collapse when other
+ * processes want the cores (a 784→512 linear measured 8.8 ms instead of 0.7 ms; a spin count of
+ * 200,000 timed out under load, 20,000 halved MNIST in one loaded run of three). Without any
+ * spinning, every parallel op pays about 50 µs for waking a sleeping thread. 5,000 rounds (about
+ * 50 µs) trained MNIST at 47–51 steps/s against 35–41 on the quiet machine and as fast as no spin
+ * under load ({@code docs/speed/spin-count.md}). We warn when the policy is missing.
  */
 public final class TorchRuntime {
   private static final Logger log = LoggerFactory.getLogger(TorchRuntime.class);
@@ -43,6 +43,9 @@ public final class TorchRuntime {
   /** The system property and environment variable that turn flush-to-zero off ("0", "false", "off"). */
   public static final String FLUSH_DENORMAL_PROPERTY = "gradroute.flushDenormal";
   public static final String FLUSH_DENORMAL_ENV = "GRADROUTE_FLUSH_DENORMAL";
+
+  /** The OpenMP spin count the launchers set: rounds an idle pool thread spins before it sleeps. */
+  public static final String SPIN_COUNT = "5000";
 
   private TorchRuntime() {}
 
