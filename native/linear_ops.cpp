@@ -4,6 +4,9 @@
 #include <dlfcn.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <strings.h>
+
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -27,7 +30,7 @@ std::string shape_of(const at::Tensor& t) {
 
 bool worth_splitting(int64_t m, int64_t k, int64_t n) {
   const int threads = at::get_num_threads();
-  return threads > 1 && !at::in_parallel_region() && m >= 2 * threads && m * k * n >= kSplitMultiplyAdds &&
+  return threads > 1 && !at::in_parallel_region() && m >= 2 * threads && m * k * n >= split_multiply_adds() &&
          blas_threads() <= 1;
 }
 
@@ -111,6 +114,24 @@ void check_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
 }
 
 }  // namespace linear_internal
+
+int64_t split_multiply_adds() {
+  // libgomp read these when it loaded; they do not change afterwards
+  static const int64_t bound = [] {
+    const char* spin = std::getenv("GOMP_SPINCOUNT");
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    bool spins;
+    if (spin != nullptr && *spin != '\0') {
+      char* end = nullptr;
+      const long long rounds = std::strtoll(spin, &end, 10);
+      spins = end == spin ? std::string(spin).find("inf") != std::string::npos : rounds >= 1000;
+    } else {
+      spins = policy == nullptr || strcasecmp(policy, "passive") != 0;
+    }
+    return spins ? kSplitMultiplyAddsSpinning : kSplitMultiplyAddsSleeping;
+  }();
+  return bound;
+}
 
 int blas_threads() {
   // libtorch_cpu links libopenblas.so.0, so it is in the process whenever these ops are; the

@@ -13,13 +13,20 @@
 
 namespace gradroute {
 
-// A product of at least this many multiply-adds is split (smaller ones lose more to waking the
-// pool than the second thread gains: measured 1.3x at 2^24 on two cores, 0.3x at 2^20).
-constexpr int64_t kSplitMultiplyAdds = int64_t{1} << 24;
+// A product of at least split_multiply_adds() multiply-adds is split; smaller ones lose more to
+// waking the pool than the second thread gains. Waking a sleeping pool thread costs ~50 us, so the
+// bound depends on whether idle pool threads spin first (measured on two cores, C++):
+//   threads sleep at once (OMP_WAIT_POLICY=passive, GOMP_SPINCOUNT unset or < 1000): 2^24
+//     (1.2-1.3x at 2^24, 0.8-1.1x at 2^23, 0.65-0.9x at 2^22);
+//   threads spin first (GOMP_SPINCOUNT >= 1000, the launcher's 5000, or libgomp's own default):
+//     2^22 (1.4-1.9x at 2^22 and 2^23).
+constexpr int64_t kSplitMultiplyAddsSleeping = int64_t{1} << 24;
+constexpr int64_t kSplitMultiplyAddsSpinning = int64_t{1} << 22;
+int64_t split_multiply_adds();
 
 // a @ b for a [m, k], b [k, n] (any strides), without autograd. Split into row blocks of a when
 // there is more than one intra-op thread, no parallel region is already running, OpenBLAS runs one
-// thread, the tensors are on the CPU, m >= 2 * threads and m * k * n >= kSplitMultiplyAdds;
+// thread, the tensors are on the CPU, m >= 2 * threads and m * k * n >= split_multiply_adds();
 // otherwise at::mm.
 at::Tensor split_mm(const at::Tensor& a, const at::Tensor& b);
 

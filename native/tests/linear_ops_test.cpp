@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -123,6 +124,15 @@ TEST_F(LinearOps, SmallProductsAreNotSplit) {
   Result r = reference(small), s = split(small);
   expect_equal(s.y, r.y, "output");
   expect_equal(s.gw, r.gw, "grad weight");
+}
+
+TEST_F(LinearOps, SpinningPoolThreadsSplitSmallerProducts) {
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  if (spin == nullptr || std::string(spin) != "5000") GTEST_SKIP() << "needs GOMP_SPINCOUNT=5000, as cppbuild.sh sets";
+  at::set_num_threads(2);
+  EXPECT_EQ(gradroute::split_multiply_adds(), gradroute::kSplitMultiplyAddsSpinning);
+  EXPECT_TRUE(linear_splits(2048, 64, 64));   // a TinyStories attention projection, 2^23
+  EXPECT_FALSE(linear_splits(256, 128, 32));  // 2^20
 }
 
 TEST_F(LinearOps, NoSplitInsideAParallelRegion) {

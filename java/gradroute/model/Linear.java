@@ -8,7 +8,9 @@ import org.bytedeco.pytorch.Tensor;
  * Linear layers whose matrix products use all of libtorch's intra-op threads while BLAS runs one
  * thread ({@code native/linear_ops.h}): each product of the forward and backward pass is split
  * into row blocks, one per thread. With one intra-op thread (every job of
- * {@link gradroute.runtime.SideBySide}), or a product under 2<sup>24</sup> multiply-adds, they are
+ * {@link gradroute.runtime.SideBySide}), or a product too small to gain (under 2<sup>22</sup>
+ * multiply-adds when idle pool threads spin first, as the launcher sets; 2<sup>24</sup> when they
+ * sleep at once), they are
  * libtorch's own ops, bit for bit; split, they equal them up to float rounding, and the rounding
  * then depends on the thread count.
  */
