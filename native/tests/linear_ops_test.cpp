@@ -105,6 +105,24 @@ TEST_F(LinearOps, SplitProductsEqualLibtorchsLinearUpToRounding) {
   }
 }
 
+// The tied unembedding: the [in, out] weight is a transposed view of the embedding [vocab, d].
+TEST_F(LinearOps, ATransposedViewWeightGetsItsGradientThroughTheView) {
+  at::set_num_threads(2);
+  ASSERT_TRUE(linear_splits(4 * 512, 64, 1000));
+  auto run_with = [](bool split) {
+    torch::manual_seed(13);
+    at::Tensor embed = torch::randn({1000, 64}).mul_(0.05).requires_grad_(true);
+    at::Tensor x = torch::randn({4, 512, 64}).requires_grad_(true);
+    at::Tensor y = split ? linear(x, embed.t(), at::Tensor(), false) : at::matmul(x, embed.t());
+    y.backward(torch::randn(y.sizes()));
+    return std::vector<at::Tensor>{y.detach(), x.grad(), embed.grad()};
+  };
+  std::vector<at::Tensor> r = run_with(false), s = run_with(true);
+  expect_close(s[0], r[0], "logits");
+  expect_close(s[1], r[1], "grad x");
+  expect_close(s[2], r[2], "grad of the embedding");
+}
+
 TEST_F(LinearOps, OneThreadIsLibtorchsOwnLinearBitForBit) {
   at::set_num_threads(1);
   for (const Case& c : kSplitCases) {
