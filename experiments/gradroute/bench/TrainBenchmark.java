@@ -94,12 +94,13 @@ public final class TrainBenchmark {
     PythonTrainBench.environmentKeys().forEach(k -> own.put(k, null)); // PyTorch's defaults
     Map<String, String> equal = new HashMap<>(own);
     equal.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "passive"));
-    if (System.getenv("GOMP_SPINCOUNT") != null) equal.put("GOMP_SPINCOUNT", System.getenv("GOMP_SPINCOUNT"));
+    String spin = System.getenv("GOMP_SPINCOUNT"); // what the launcher gave this process
+    if (spin != null) equal.put("GOMP_SPINCOUNT", spin);
     equal.put("OMP_NUM_THREADS", String.valueOf(threads));
     equal.put("MKL_NUM_THREADS", "1"); // as gradroute's single-threaded BLAS
     String ownSettings = "PyTorch defaults (OpenMP active wait, MKL threads = cores)";
     String equalSettings = "OMP_WAIT_POLICY=" + equal.get("OMP_WAIT_POLICY")
-        + (equal.get("GOMP_SPINCOUNT") == null ? "" : ", GOMP_SPINCOUNT=" + equal.get("GOMP_SPINCOUNT")) + ", "
+        + (spin == null ? "" : ", GOMP_SPINCOUNT=" + spin) + ", "
         + threads + " intra-op threads, MKL_NUM_THREADS=1";
 
     List<Cell> cells = new ArrayList<>();

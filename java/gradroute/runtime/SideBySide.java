@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Small trainings run side by side in one process, each in its own thread, optionally after jobs
  * it depends on. On the CPU every job runs with one libtorch and one OpenBLAS thread whatever the
  * worker count: their reductions split sums by thread count, so a job's numbers would otherwise
- * depend on how many workers ran. On 2 cores a single-threaded training of a small GPT next to
- * another ran faster than the same training alone on two threads (600 steps of the nanoGPT-unlearn
- * model: 80 s against 107 s), because its products are too small for the intra-op threads to share. Close it to wait for nothing more and restore the thread settings.
+ * depend on how many workers ran. On 2 cores, before {@code gradroute.model.Linear} split the
+ * products across threads, a single-threaded training of a small GPT next to another ran faster
+ * than the same training alone on two threads (600 steps of the nanoGPT-unlearn model: 80 s
+ * against 107 s). Close it to wait for nothing more and restore the thread settings.
  */
 public final class SideBySide implements AutoCloseable {
   /** A job's result; {@link IOException}s pass through as themselves. */
