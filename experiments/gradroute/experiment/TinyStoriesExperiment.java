@@ -29,7 +29,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     if (on) run.preset("quick");
   }
 
-  @Option(names = "--l1-scope", paramLabel = "all|added", description = "units the L1 penalty covers: added (default) or all units of the routed layers (spec); config key l1AddedOnly")
+  @Option(names = "--l1-scope", paramLabel = "all|added", description = "units the L1 penalty covers: all units of the routed layers (default, as the spec) or the added ones only; config key l1AddedOnly")
   void l1Scope(String scope) {
     switch (scope) {
       case "all" -> run.set("--l1-scope", "l1AddedOnly", "false");
@@ -66,7 +66,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--forest-entities", "forestEntities", v);
   }
 
-  @Option(names = "--forest-facts", paramLabel = "N", description = "synthetic corpus: facts every forest story states, 1-3 (default 1) (config key forestFacts)")
+  @Option(names = "--forest-facts", paramLabel = "N", description = "synthetic corpus: facts every forest story states, 1-3 (default 3) (config key forestFacts)")
   void forestFacts(String v) {
     run.set("--forest-facts", "forestFacts", v);
   }
@@ -81,7 +81,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--batch", "batch", v);
   }
 
-  @Option(names = "--l1", paramLabel = "X", description = "L1 coefficient (default 1e-3 on the added units; the spec: 1e-4 on all units with --l1-scope all) (config key l1)")
+  @Option(names = "--l1", paramLabel = "X", description = "L1 coefficient (default 1e-4) on all units of the routed layers, as the spec (see --l1-scope) (config key l1)")
   void l1(String v) {
     run.set("--l1", "l1", v);
   }
@@ -91,7 +91,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
     run.set("--expand-neurons", "expandNeurons", v);
   }
 
-  @Option(names = "--expand-layers", paramLabel = "LAYERS", description = "expanded and routed layers (default 0,1,2) (config key expandLayers)")
+  @Option(names = "--expand-layers", paramLabel = "LAYERS", description = "expanded and routed layers (default 1,2,3) (config key expandLayers)")
   void expandLayers(String v) {
     run.set("--expand-layers", "expandLayers", v);
   }

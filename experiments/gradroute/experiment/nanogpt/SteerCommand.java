@@ -51,7 +51,7 @@ public final class SteerCommand implements Callable<Integer> {
     run.set("--token", "routedWord", v);
   }
 
-  @Option(names = "--models", paramLabel = "MODELS", description = "routed, control or both, comma list (default both) (config key models)")
+  @Option(names = "--models", paramLabel = "MODELS", description = "routed, control or both, comma list (default routed,control) (config key models)")
   void models(String v) {
     run.set("--models", "models", v);
   }

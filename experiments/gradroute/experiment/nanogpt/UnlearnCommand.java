@@ -97,7 +97,15 @@ public final class UnlearnCommand implements Callable<Integer> {
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
     if (data == null) data = UnlearnData.load(s);
     UnlearnRun runner = new UnlearnRun(s, data, root, device, resume, group, world);
+    UnlearnReport.Absorption absorption = null;
     if (dir != null) {
+      boolean[] topical = runner.topicalTargets(), generic = new boolean[topical.length], routed = data.routedMask();
+      int topicalCount = 0;
+      for (int v = 0; v < topical.length; v++) {
+        generic[v] = !topical[v] && !routed[v];
+        if (topical[v]) topicalCount++;
+      }
+      absorption = new UnlearnReport.Absorption(s.topicalScore(), topicalCount, data.forgetEvalShare(topical), data.forgetEvalShare(generic));
       Files.copy(data.scoresFile(), dir.path("token_scores.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       System.out.print(data.topScores(s.scoreTop()));
       System.out.printf("corpus %s: forget %d train / %d eval / %d attack documents, retain %d train / %d eval; %d train tokens "
@@ -106,12 +114,14 @@ public final class UnlearnCommand implements Callable<Integer> {
           data.meta.retainTrainDocs(), data.meta.retainEvalDocs(), data.meta.trainTokens(), data.meta.filteredTokens(),
           data.meta.routedWords(), data.meta.routedIds(), 100 * data.meta.routedShareForgetEval(), 100 * data.meta.routedShareRetainEval(),
           runner.config());
+      System.out.printf("absorption breakdown: %d unrouted tokens with s(v) >= %s are topical, %.1f%% of forget-eval targets; generic %.1f%%%n",
+          topicalCount, s.topicalScore(), 100 * absorption.topicalShareForgetEval(), 100 * absorption.genericShareForgetEval());
     }
     if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "job", device.is_cpu()));
     List<UnlearnRun.MethodResult> results = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;
-      UnlearnReport.Summary summary = UnlearnReport.write(dir, s, data, runner.config().toString(), results, wall, workers);
+      UnlearnReport.Summary summary = UnlearnReport.write(dir, s, data, runner.config().toString(), absorption, results, wall, workers);
       String methods = UnlearnReport.methodsTable(summary);
       AtomicFiles.writeString(dir.path("methods.md"), methods);
       System.out.println(methods);

@@ -28,6 +28,8 @@ import java.util.List;
  * @param routedNeurons k: the routed neurons 0..k−1 of blocks 0..L/2−1
  * @param wOff gradient weight of the other neurons at routed positions (paper −5e-8)
  * @param l1 L1 coefficient on the masked activations of the routed blocks
+ * @param topicalScore the absorption breakdown counts an unrouted target token as topical when its
+ *     score s(v) is at least this (the rest are generic)
  * @param models which models to train: routed, control (unrouted; random-neuron ablation and RMU
  *     start from it), filter (forget documents removed from pretraining); rmu needs control
  */
@@ -60,6 +62,7 @@ public record UnlearnConfig(
     @Range(min = -1, max = 1) double wOff,
     @Range(min = 0, max = 1e3) double l1,
     @Range(min = 1, max = 1e7) int evalWindows,
+    @Range(min = 0, max = 1e9) double topicalScore,
     @Range(min = 0, max = 1e6) int coherenceSteps,
     @Range(min = 1, max = 1 << 16) int coherenceBatch,
     @Range(min = 1e-12, max = 1e3) double coherenceLr,

@@ -81,6 +81,32 @@ final class UnlearnData {
     return dir.resolve("scores.csv");
   }
 
+  /**
+   * The token score s(v) of every token id (0 for tokens that the forget training text lacks), read
+   * back from {@code scores.csv}: rank, id, then the token text (quoted when it holds a comma) and
+   * six columns from the score on.
+   */
+  double[] scoreById() throws IOException {
+    double[] score = new double[tokenizer.vocabSize()];
+    List<String> lines = Files.readAllLines(scoresFile(), StandardCharsets.UTF_8);
+    for (String line : lines.subList(1, lines.size())) {
+      int idEnd = line.indexOf(',', line.indexOf(',') + 1);
+      int scoreStart = line.length();
+      for (int k = 0; k < 6; k++) scoreStart = line.lastIndexOf(',', scoreStart - 1);
+      int id = Integer.parseInt(line.substring(line.indexOf(',') + 1, idEnd));
+      score[id] = Double.parseDouble(line.substring(scoreStart + 1, line.indexOf(',', scoreStart + 1)));
+    }
+    return score;
+  }
+
+  /** The share of the held-out forget tokens whose id {@code mask} selects. */
+  double forgetEvalShare(boolean[] mask) {
+    int[] ids = new int[forgetEval.length()];
+    long[] w = forgetEval.window(0, ids.length);
+    for (int i = 0; i < ids.length; i++) ids[i] = (int) w[i];
+    return share(ids, mask);
+  }
+
   /** The {@code k} best-scored tokens, one line each (rank, token, s(v), frequencies, routed), for the console. */
   String topScores(int k) throws IOException {
     List<String> lines = Files.readAllLines(scoresFile(), StandardCharsets.UTF_8);
@@ -218,7 +244,7 @@ final class UnlearnData {
     return encodeTexts(tok, docs.stream().map(Document::text).toList());
   }
 
-  private static int[] encodeTexts(BpeTokenizer tok, List<String> texts) {
+  static int[] encodeTexts(BpeTokenizer tok, List<String> texts) {
     int eos = tok.eosId();
     List<int[]> parts = new ArrayList<>();
     long n = 0;

@@ -20,11 +20,17 @@ final class UnlearnReport {
 
   /** Seed means of one method's deltas (stage loss − reference loss) at each stage. */
   record MethodSummary(String method, int seeds, Map<String, double[]> forget, Map<String, double[]> forgetExcluded,
-      Map<String, double[]> retain) {}
+      Map<String, double[]> forgetTopical, Map<String, double[]> forgetGeneric, Map<String, double[]> retain) {}
+
+  /**
+   * The absorption breakdown: unrouted forget targets split by the token score into topical (s(v) at
+   * least {@code topicalScore}) and generic ones, with their shares of the held-out forget tokens.
+   */
+  record Absorption(double topicalScore, int topicalTokens, double topicalShareForgetEval, double genericShareForgetEval) {}
 
   record Summary(String experiment, String corpus, List<String> routedWords, List<Integer> routedIds, double routedShareForgetEval,
       double routedShareRetainEval, String model, int[] routedLayers, int routedNeurons, List<String> forgetEvalDocuments,
-      List<String> attackDocuments, Map<String, Criterion> criteria, boolean allHold, List<MethodSummary> methods,
+      List<String> attackDocuments, Absorption absorption, Map<String, Criterion> criteria, boolean allHold, List<MethodSummary> methods,
       List<MethodResult> results, double wallSeconds, int workers) {}
 
   static final String[] STAGES = {"before", "ablated", "coherent", "attack_min"};
@@ -32,8 +38,8 @@ final class UnlearnReport {
   private UnlearnReport() {}
 
   /** @param workers jobs run side by side (--workers; 1 when data parallel): changes the wall time, not the numbers */
-  static Summary write(RunDirectory run, UnlearnConfig s, UnlearnData data, String model, List<MethodResult> results, double wall,
-      int workers) throws IOException {
+  static Summary write(RunDirectory run, UnlearnConfig s, UnlearnData data, String model, Absorption absorption, List<MethodResult> results,
+      double wall, int workers) throws IOException {
     Map<String, List<MethodResult>> by = new LinkedHashMap<>();
     for (MethodResult r : results) by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
     Map<String, Criterion> c = criteria(by.getOrDefault("routed", List.of()), by.getOrDefault("control", List.of()));
@@ -42,7 +48,7 @@ final class UnlearnReport {
     for (var e : by.entrySet()) methods.add(summarise(e.getKey(), e.getValue()));
     Summary summary = new Summary("nanogpt unlearn", data.meta.corpus(), data.meta.routedWords(), data.meta.routedIds(),
         data.meta.routedShareForgetEval(), data.meta.routedShareRetainEval(), model, s.routedLayers(), s.routedNeurons(),
-        data.meta.forgetEval(), data.meta.forgetAttack(), c, allHold, methods, results, wall, workers);
+        data.meta.forgetEval(), data.meta.forgetAttack(), absorption, c, allHold, methods, results, wall, workers);
     writeTables(run, results);
     writePlots(run, by);
     AtomicFiles.writeString(run.path("criteria.md"), table(summary));
@@ -88,41 +94,38 @@ final class UnlearnReport {
   }
 
   private static MethodSummary summarise(String method, List<MethodResult> rs) {
-    Map<String, double[]> f = new LinkedHashMap<>(), x = new LinkedHashMap<>(), t = new LinkedHashMap<>();
-    for (int i = 0; i < STAGES.length; i++) {
-      double[] df = new double[rs.size()], dx = new double[rs.size()], dr = new double[rs.size()];
-      for (int k = 0; k < rs.size(); k++) {
-        MethodResult r = rs.get(k);
-        Losses l = stages(r).get(i);
-        df[k] = r.delta(l, 'f');
-        dx[k] = r.delta(l, 'x');
-        dr[k] = r.delta(l, 'r');
+    char[] which = {'f', 'x', 't', 'g', 'r'};
+    List<Map<String, double[]>> maps = new ArrayList<>();
+    for (char w : which) {
+      Map<String, double[]> m = new LinkedHashMap<>();
+      for (int i = 0; i < STAGES.length; i++) {
+        double[] d = new double[rs.size()];
+        for (int k = 0; k < rs.size(); k++) d[k] = rs.get(k).delta(stages(rs.get(k)).get(i), w);
+        m.put(STAGES[i], new double[] {mean(d), sd(d)});
       }
-      f.put(STAGES[i], new double[] {mean(df), sd(df)});
-      x.put(STAGES[i], new double[] {mean(dx), sd(dx)});
-      t.put(STAGES[i], new double[] {mean(dr), sd(dr)});
+      maps.add(m);
     }
-    return new MethodSummary(method, rs.size(), f, x, t);
+    return new MethodSummary(method, rs.size(), maps.get(0), maps.get(1), maps.get(2), maps.get(3), maps.get(4));
   }
 
   private static void writeTables(RunDirectory run, List<MethodResult> results) throws IOException {
     List<String> cols = new ArrayList<>(List.of("method", "seed"));
-    for (String st : STAGES) for (String q : new String[] {"forget", "forget_excl", "retain"}) cols.add(st + "_" + q);
+    for (String st : STAGES) for (String q : QUANTITIES) cols.add(st + "_" + q);
     cols.add("removed");
     CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
-    CsvTable attack = CsvTable.withColumns("method", "seed", "step", "forget", "forget_excl", "retain").withDecimals(6);
+    List<String> attackCols = new ArrayList<>(List.of("method", "seed", "step"));
+    attackCols.addAll(List.of(QUANTITIES));
+    CsvTable attack = CsvTable.withColumns(attackCols).withDecimals(6);
     for (MethodResult r : results) {
       List<Object> row = new ArrayList<>(List.of(r.method(), r.seed()));
-      for (Losses l : stages(r)) {
-        row.add(l.forget());
-        row.add(l.forgetExcluded());
-        row.add(l.retain());
-      }
+      for (Losses l : stages(r)) for (int q = 0; q < QUANTITIES.length; q++) row.add(pick(l, q));
       row.add(r.removed());
       t.addRow(row.toArray());
       for (int i = 0; i < r.attack().size(); i++) {
         Losses l = r.attack().get(i);
-        attack.addRow(r.method(), r.seed(), r.attackSteps()[i], l.forget(), l.forgetExcluded(), l.retain());
+        List<Object> a = new ArrayList<>(List.of(r.method(), r.seed(), r.attackSteps()[i]));
+        for (int q = 0; q < QUANTITIES.length; q++) a.add(pick(l, q));
+        attack.addRow(a.toArray());
       }
     }
     t.write(run.path("results.csv"));
@@ -131,12 +134,12 @@ final class UnlearnReport {
 
   private static void writePlots(RunDirectory run, Map<String, List<MethodResult>> by) throws IOException {
     double[] xs = {0, 1, 2, 3};
-    Map<String, double[][]> attackCurves = new LinkedHashMap<>();
+    Map<String, double[][]> attackCurves = new LinkedHashMap<>(), absorptionCurves = new LinkedHashMap<>();
     for (var e : by.entrySet()) {
       List<MethodResult> rs = e.getValue();
       Map<String, double[][]> curves = new LinkedHashMap<>();
-      String[] names = {"forget", "forget, routed tokens excluded", "retain"};
-      for (int q = 0; q < 3; q++) {
+      String[] names = {"forget", "forget, routed tokens excluded", "forget, topical unrouted", "forget, generic unrouted", "retain"};
+      for (int q = 0; q < names.length; q++) {
         double[] y = new double[4];
         for (MethodResult r : rs) {
           List<Losses> st = stages(r);
@@ -152,6 +155,18 @@ final class UnlearnReport {
       for (int i = 0; i < n; i++) steps[i] = rs.get(0).attackSteps()[i];
       for (MethodResult r : rs) for (int i = 0; i < n; i++) y[i] += (r.attack().get(i).forget() - r.reference().forget()) / rs.size();
       attackCurves.put(e.getKey(), new double[][] {steps, y});
+      if (e.getKey().equals("routed") || e.getKey().equals("control")) {
+        for (int q = 2; q <= 3; q++) {
+          double[] d = new double[n];
+          char w = q == 2 ? 't' : 'g';
+          for (MethodResult r : rs) for (int i = 0; i < n; i++) d[i] += r.delta(r.attack().get(i), w) / rs.size();
+          absorptionCurves.put(e.getKey() + ", " + (q == 2 ? "topical" : "generic") + " unrouted targets", new double[][] {steps, d});
+        }
+      }
+    }
+    if (!absorptionCurves.isEmpty()) {
+      Plots.lineChart("absorption under the attack: unrouted forget targets by token score (seed mean)", "attack step",
+          "forget loss − before unlearning (nats)", absorptionCurves, run.path("plots/absorption.png"));
     }
     if (!attackCurves.isEmpty()) {
       Plots.lineChart("retraining attack on two forget documents (seed mean)", "attack step",
@@ -159,8 +174,17 @@ final class UnlearnReport {
     }
   }
 
+  /** The columns of results.csv and attack.csv per stage, in {@link #pick}'s order. */
+  private static final String[] QUANTITIES = {"forget", "forget_excl", "forget_topical", "forget_generic", "retain"};
+
   private static double pick(Losses l, int q) {
-    return q == 0 ? l.forget() : q == 1 ? l.forgetExcluded() : l.retain();
+    return switch (q) {
+      case 0 -> l.forget();
+      case 1 -> l.forgetExcluded();
+      case 2 -> l.forgetTopical();
+      case 3 -> l.forgetGeneric();
+      default -> l.retain();
+    };
   }
 
   private static double mean(double[] v) {
@@ -183,9 +207,13 @@ final class UnlearnReport {
 
   /** Seed-mean deltas per method and stage, as Markdown (printed and in methods.md). */
   static String methodsTable(Summary s) {
-    CsvTable t = CsvTable.withColumns("method", "stage", "Δforget", "Δforget (routed excluded)", "Δretain").withDecimals(4);
+    CsvTable t = CsvTable.withColumns("method", "stage", "Δforget", "Δforget (routed excluded)", "Δ topical unrouted", "Δ generic unrouted",
+        "Δretain").withDecimals(4);
     for (MethodSummary m : s.methods()) {
-      for (String st : STAGES) t.addRow(m.method(), st, m.forget().get(st)[0], m.forgetExcluded().get(st)[0], m.retain().get(st)[0]);
+      for (String st : STAGES) {
+        t.addRow(m.method(), st, m.forget().get(st)[0], m.forgetExcluded().get(st)[0], m.forgetTopical().get(st)[0],
+            m.forgetGeneric().get(st)[0], m.retain().get(st)[0]);
+      }
     }
     return t.toMarkdown();
   }

@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
 final class UnlearnRun {
   private static final Logger log = LoggerFactory.getLogger(UnlearnRun.class);
 
-  /** Forget loss, forget loss at positions whose target is not routed, retain loss. */
-  record Losses(double forget, double forgetExcluded, double retain) {}
+  /**
+   * Forget loss; forget loss at positions whose target is not routed, and that split into topical
+   * targets (token score s(v) at least {@code topicalScore}) and generic ones; retain loss.
+   */
+  record Losses(double forget, double forgetExcluded, double forgetTopical, double forgetGeneric, double retain) {}
 
   /**
    * One method on one seed.
@@ -73,6 +76,8 @@ final class UnlearnRun {
       return switch (which) {
         case 'f' -> stage.forget() - reference.forget();
         case 'x' -> stage.forgetExcluded() - reference.forgetExcluded();
+        case 't' -> stage.forgetTopical() - reference.forgetTopical();
+        case 'g' -> stage.forgetGeneric() - reference.forgetGeneric();
         default -> stage.retain() - reference.retain();
       };
     }
@@ -86,9 +91,11 @@ final class UnlearnRun {
   private final ProcessGroup group;
   private final WorldConfig world;
   private final boolean[] routedTargets;
+  private final double[] scores;
   private EvalSets evalSets;
 
-  UnlearnRun(UnlearnConfig s, UnlearnData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world) {
+  UnlearnRun(UnlearnConfig s, UnlearnData data, Path root, Device device, boolean resume, ProcessGroup group, WorldConfig world)
+      throws IOException {
     this.s = s;
     this.data = data;
     this.root = root;
@@ -97,6 +104,7 @@ final class UnlearnRun {
     this.group = group;
     this.world = world;
     this.routedTargets = data.routedMask();
+    this.scores = data.scoreById();
   }
 
   GptConfig config() {
@@ -236,24 +244,36 @@ final class UnlearnRun {
 
   Losses losses(Gpt model) {
     EvalSets e = evalSets();
-    double[] forget = e.forget().lossesOnTargets(model, e.all(), e.unrouted());
-    return new Losses(forget[0], forget[1], e.retain().lossOnTargets(model, e.all()));
+    double[] forget = e.forget().lossesOnTargets(model, e.all(), e.unrouted(), e.topical(), e.generic());
+    return new Losses(forget[0], forget[1], forget[2], forget[3], e.retain().lossOnTargets(model, e.all()));
   }
 
-  /** The held-out forget and retain windows, and the target selections: every token, the unrouted ones. */
-  private record EvalSets(LmEval forget, LmEval retain, boolean[] all, boolean[] unrouted) {}
+  /**
+   * The held-out forget and retain windows, and the target selections: every token, the unrouted
+   * ones, and those split by the token score into topical and generic.
+   */
+  private record EvalSets(LmEval forget, LmEval retain, boolean[] all, boolean[] unrouted, boolean[] topical, boolean[] generic) {}
 
   private synchronized EvalSets evalSets() {
     if (evalSets == null) {
       int len = s.nCtx() + 1;
       boolean[] all = new boolean[data.tokenizer.vocabSize()];
       Arrays.fill(all, true);
-      boolean[] unrouted = new boolean[all.length];
-      for (int v = 0; v < all.length; v++) unrouted[v] = !routedTargets[v];
+      boolean[] unrouted = new boolean[all.length], topical = new boolean[all.length], generic = new boolean[all.length];
+      for (int v = 0; v < all.length; v++) {
+        unrouted[v] = !routedTargets[v];
+        topical[v] = unrouted[v] && scores[v] >= s.topicalScore();
+        generic[v] = unrouted[v] && !topical[v];
+      }
       evalSets = new EvalSets(new LmEval(UnlearnData.windows(data.forgetEval, len, s.evalWindows()), 16, len, 0),
-          new LmEval(UnlearnData.windows(data.retainEval, len, s.evalWindows()), 16, len, 0), all, unrouted);
+          new LmEval(UnlearnData.windows(data.retainEval, len, s.evalWindows()), 16, len, 0), all, unrouted, topical, generic);
     }
     return evalSets;
+  }
+
+  /** Whether each token id is an unrouted topical one (s(v) at least {@code topicalScore}). */
+  boolean[] topicalTargets() {
+    return evalSets().topical().clone();
   }
 
   private MethodResult evaluate(String method, long seed) throws IOException {
@@ -302,8 +322,8 @@ final class UnlearnRun {
       RetrainingAttack.Curve c = tuned != null && s.attackOptimizer().equals("coherence")
           ? RetrainingAttack.continuing(name + " attack", model, tuned, attackBatch(), follow, attack)
           : RetrainingAttack.run(name + " attack", model, attackBatch(), follow, attack);
-      Losses min = new Losses(curve.stream().mapToDouble(Losses::forget).min().orElseThrow(),
-          curve.stream().mapToDouble(Losses::forgetExcluded).min().orElseThrow(), curve.stream().mapToDouble(Losses::retain).min().orElseThrow());
+      Losses min = new Losses(min(curve, Losses::forget), min(curve, Losses::forgetExcluded), min(curve, Losses::forgetTopical),
+          min(curve, Losses::forgetGeneric), min(curve, Losses::retain));
       double seconds = (System.nanoTime() - t0) / 1e9;
       MethodResult r = new MethodResult(method, seed, reference, before, ablated, coherent, c.steps(), curve, min, removed, seconds);
       log.info("{}: forget {} -> ablated {} -> coherent {} -> attack min {}; retain {} -> {} -> {}  ({} s)", name, f4(reference.forget()),
@@ -311,6 +331,10 @@ final class UnlearnRun {
           String.format("%.0f", seconds));
       return r;
     }
+  }
+
+  private static double min(List<Losses> curve, ToDoubleFunction<Losses> loss) {
+    return curve.stream().mapToDouble(loss).min().orElseThrow();
   }
 
   /** k distinct neurons of the MLP width, drawn from the seed (the same in every routed block). */

@@ -2,6 +2,7 @@ package gradroute.experiment.nanogpt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.config.ConfigOverride;
 import gradroute.config.Configs;
@@ -65,6 +66,38 @@ class UnlearnRunTest {
       assertEquals(a.coherent(), b.coherent(), m + " coherent");
       assertEquals(a.attack(), b.attack(), m + " attack curve");
       assertArrayEquals(a.attackSteps(), b.attackSteps(), m + " attack steps");
+    }
+  }
+
+  @Test
+  void unroutedTargetsSplitIntoTopicalAndGenericByTheTokenScore(@TempDir Path dir) throws Exception {
+    Path forget = corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 12, 1);
+    Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 60, 2);
+    UnlearnConfig quick = Configs.preset(UnlearnConfig.class, "/gradroute/experiment/configs/nanogpt", "unlearn-quick");
+    List<ConfigOverride> base = List.of(new ConfigOverride("--forget", "forget", forget.toString()),
+        new ConfigOverride("--retain", "retain", retain.toString()), new ConfigOverride("--routed", "routedWords", "offering,lamb"),
+        new ConfigOverride("--steps", "steps", "12"), new ConfigOverride("--models", "models", "routed"));
+    UnlearnConfig first = Configs.withOverrides(quick, UnlearnConfig.class, base);
+    double[] scores = UnlearnData.load(first).scoreById();
+    double[] scored = java.util.Arrays.stream(scores).filter(v -> v > 0).sorted().toArray();
+    double median = scored[scored.length / 2];
+    List<ConfigOverride> atMedian = new ArrayList<>(base);
+    atMedian.add(new ConfigOverride("--set", "topicalScore", Double.toString(median)));
+    UnlearnConfig split = Configs.withOverrides(quick, UnlearnConfig.class, atMedian);
+    for (UnlearnRun.MethodResult r : run(split, dir.resolve("split"), 1)) {
+      for (UnlearnRun.Losses l : List.of(r.before(), r.ablated(), r.coherent(), r.attackMin())) {
+        assertTrue(Double.isFinite(l.forgetTopical()) && Double.isFinite(l.forgetGeneric()), "both parts have targets at the median: " + l);
+        double lo = Math.min(l.forgetTopical(), l.forgetGeneric()), hi = Math.max(l.forgetTopical(), l.forgetGeneric());
+        assertTrue(lo <= l.forgetExcluded() + 1e-9 && l.forgetExcluded() <= hi + 1e-9,
+            "the unrouted loss is a mix of its topical and generic parts: " + l);
+      }
+    }
+    List<ConfigOverride> allTopical = new ArrayList<>(base);
+    allTopical.add(new ConfigOverride("--set", "topicalScore", "0"));
+    UnlearnConfig zero = Configs.withOverrides(quick, UnlearnConfig.class, allTopical);
+    for (UnlearnRun.MethodResult r : run(zero, dir.resolve("zero"), 1)) {
+      assertEquals(r.before().forgetExcluded(), r.before().forgetTopical(), 1e-12, "s(v) >= 0 makes every unrouted target topical");
+      assertTrue(Double.isNaN(r.before().forgetGeneric()), "and leaves no generic target");
     }
   }
 }
