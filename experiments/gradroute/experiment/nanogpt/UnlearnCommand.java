@@ -99,12 +99,9 @@ public final class UnlearnCommand implements Callable<Integer> {
     UnlearnRun runner = new UnlearnRun(s, data, root, device, resume, group, world);
     UnlearnReport.Absorption absorption = null;
     if (dir != null) {
-      boolean[] topical = runner.topicalTargets(), generic = new boolean[topical.length], routed = data.routedMask();
+      boolean[] topical = runner.topicalTargets(), generic = runner.genericTargets();
       int topicalCount = 0;
-      for (int v = 0; v < topical.length; v++) {
-        generic[v] = !topical[v] && !routed[v];
-        if (topical[v]) topicalCount++;
-      }
+      for (boolean t : topical) if (t) topicalCount++;
       absorption = new UnlearnReport.Absorption(s.topicalScore(), topicalCount, data.forgetEvalShare(topical), data.forgetEvalShare(generic));
       Files.copy(data.scoresFile(), dir.path("token_scores.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       System.out.print(data.topScores(s.scoreTop()));

@@ -276,6 +276,11 @@ final class UnlearnRun {
     return evalSets().topical().clone();
   }
 
+  /** Whether each token id is an unrouted generic one (s(v) below {@code topicalScore}). */
+  boolean[] genericTargets() {
+    return evalSets().generic().clone();
+  }
+
   private MethodResult evaluate(String method, long seed) throws IOException {
     long t0 = System.nanoTime();
     String name = method + "-s" + seed;
