@@ -99,10 +99,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     UnlearnRun runner = new UnlearnRun(s, data, root, device, resume, group, world);
     UnlearnReport.Absorption absorption = null;
     if (dir != null) {
-      boolean[] topical = runner.topicalTargets(), generic = runner.genericTargets();
-      int topicalCount = 0;
-      for (boolean t : topical) if (t) topicalCount++;
-      absorption = new UnlearnReport.Absorption(s.topicalScore(), topicalCount, data.forgetEvalShare(topical), data.forgetEvalShare(generic));
+      absorption = runner.absorption();
       Files.copy(data.scoresFile(), dir.path("token_scores.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       System.out.print(data.topScores(s.scoreTop()));
       System.out.printf("corpus %s: forget %d train / %d eval / %d attack documents, retain %d train / %d eval; %d train tokens "
@@ -112,7 +109,7 @@ public final class UnlearnCommand implements Callable<Integer> {
           data.meta.routedWords(), data.meta.routedIds(), 100 * data.meta.routedShareForgetEval(), 100 * data.meta.routedShareRetainEval(),
           runner.config());
       System.out.printf("absorption breakdown: %d unrouted tokens with s(v) >= %s are topical, %.1f%% of forget-eval targets; generic %.1f%%%n",
-          topicalCount, s.topicalScore(), 100 * absorption.topicalShareForgetEval(), 100 * absorption.genericShareForgetEval());
+          absorption.topicalTokens(), s.topicalScore(), 100 * absorption.topicalShareForgetEval(), 100 * absorption.genericShareForgetEval());
     }
     if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "job", device.is_cpu()));
     List<UnlearnRun.MethodResult> results = runner.runAll(workers);

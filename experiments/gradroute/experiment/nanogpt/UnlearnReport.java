@@ -1,7 +1,12 @@
 package gradroute.experiment.nanogpt;
 
+import static gradroute.experiment.nanogpt.UnlearnRun.Quantity.EXCLUDED;
+import static gradroute.experiment.nanogpt.UnlearnRun.Quantity.FORGET;
+import static gradroute.experiment.nanogpt.UnlearnRun.Quantity.RETAIN;
+
 import gradroute.experiment.nanogpt.UnlearnRun.Losses;
 import gradroute.experiment.nanogpt.UnlearnRun.MethodResult;
+import gradroute.experiment.nanogpt.UnlearnRun.Quantity;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
 import gradroute.report.Plots;
@@ -59,20 +64,20 @@ final class UnlearnReport {
   static Map<String, Criterion> criteria(List<MethodResult> routed, List<MethodResult> control) {
     Map<String, Criterion> c = new LinkedHashMap<>();
     if (!routed.isEmpty()) {
-      c.put("ablated_forget", crit("routed: Δforget after ablation (nats)", routed, r -> r.delta(r.ablated(), 'f'), ">= 0.3", v -> v >= 0.3));
-      c.put("ablated_retain", crit("routed: Δretain after ablation", routed, r -> r.delta(r.ablated(), 'r'), "<= 0.1", v -> v <= 0.1));
-      c.put("ablated_ratio", crit("routed: Δforget / Δretain after ablation", routed, r -> ratio(r.delta(r.ablated(), 'f'), r.delta(r.ablated(), 'r')),
+      c.put("ablated_forget", crit("routed: Δforget after ablation (nats)", routed, r -> r.delta(r.ablated(), FORGET), ">= 0.3", v -> v >= 0.3));
+      c.put("ablated_retain", crit("routed: Δretain after ablation", routed, r -> r.delta(r.ablated(), RETAIN), "<= 0.1", v -> v <= 0.1));
+      c.put("ablated_ratio", crit("routed: Δforget / Δretain after ablation", routed, r -> ratio(r.delta(r.ablated(), FORGET), r.delta(r.ablated(), RETAIN)),
           ">= 3", v -> v >= 3));
-      c.put("coherent_retain", crit("routed: Δretain after coherence tuning", routed, r -> r.delta(r.coherent(), 'r'), "<= 0.03", v -> v <= 0.03));
-      c.put("coherent_forget", crit("routed: Δforget after coherence tuning", routed, r -> r.delta(r.coherent(), 'f'), ">= 0.1", v -> v >= 0.1));
-      c.put("attack_forget", crit("routed: min forget loss over the attack − before", routed, r -> r.delta(r.attackMin(), 'f'), ">= 0.05",
+      c.put("coherent_retain", crit("routed: Δretain after coherence tuning", routed, r -> r.delta(r.coherent(), RETAIN), "<= 0.03", v -> v <= 0.03));
+      c.put("coherent_forget", crit("routed: Δforget after coherence tuning", routed, r -> r.delta(r.coherent(), FORGET), ">= 0.1", v -> v >= 0.1));
+      c.put("attack_forget", crit("routed: min forget loss over the attack − before", routed, r -> r.delta(r.attackMin(), FORGET), ">= 0.05",
           v -> v >= 0.05));
-      c.put("attack_forget_excluded", crit("routed: the same, routed tokens excluded", routed, r -> r.delta(r.attackMin(), 'x'), ">= 0.05",
+      c.put("attack_forget_excluded", crit("routed: the same, routed tokens excluded", routed, r -> r.delta(r.attackMin(), EXCLUDED), ">= 0.05",
           v -> v >= 0.05));
     }
     if (!control.isEmpty()) {
       c.put("random_ablation", crit("control, k random neurons ablated: |Δforget − Δretain|", control,
-          r -> Math.abs(r.delta(r.ablated(), 'f') - r.delta(r.ablated(), 'r')), "<= 0.05 (Δforget ≈ Δretain)", v -> v <= 0.05));
+          r -> Math.abs(r.delta(r.ablated(), FORGET) - r.delta(r.ablated(), RETAIN)), "<= 0.05 (Δforget ≈ Δretain)", v -> v <= 0.05));
     }
     return c;
   }
@@ -94,9 +99,8 @@ final class UnlearnReport {
   }
 
   private static MethodSummary summarise(String method, List<MethodResult> rs) {
-    char[] which = {'f', 'x', 't', 'g', 'r'};
     List<Map<String, double[]>> maps = new ArrayList<>();
-    for (char w : which) {
+    for (Quantity w : Quantity.values()) {
       Map<String, double[]> m = new LinkedHashMap<>();
       for (int i = 0; i < STAGES.length; i++) {
         double[] d = new double[rs.size()];
@@ -110,21 +114,21 @@ final class UnlearnReport {
 
   private static void writeTables(RunDirectory run, List<MethodResult> results) throws IOException {
     List<String> cols = new ArrayList<>(List.of("method", "seed"));
-    for (String st : STAGES) for (String q : QUANTITIES) cols.add(st + "_" + q);
+    for (String st : STAGES) for (Quantity q : Quantity.values()) cols.add(st + "_" + q.column);
     cols.add("removed");
     CsvTable t = CsvTable.withColumns(cols).withDecimals(6);
     List<String> attackCols = new ArrayList<>(List.of("method", "seed", "step"));
-    attackCols.addAll(List.of(QUANTITIES));
+    for (Quantity q : Quantity.values()) attackCols.add(q.column);
     CsvTable attack = CsvTable.withColumns(attackCols).withDecimals(6);
     for (MethodResult r : results) {
       List<Object> row = new ArrayList<>(List.of(r.method(), r.seed()));
-      for (Losses l : stages(r)) for (int q = 0; q < QUANTITIES.length; q++) row.add(pick(l, q));
+      for (Losses l : stages(r)) for (Quantity q : Quantity.values()) row.add(q.of(l));
       row.add(r.removed());
       t.addRow(row.toArray());
       for (int i = 0; i < r.attack().size(); i++) {
         Losses l = r.attack().get(i);
         List<Object> a = new ArrayList<>(List.of(r.method(), r.seed(), r.attackSteps()[i]));
-        for (int q = 0; q < QUANTITIES.length; q++) a.add(pick(l, q));
+        for (Quantity q : Quantity.values()) a.add(q.of(l));
         attack.addRow(a.toArray());
       }
     }
@@ -138,14 +142,13 @@ final class UnlearnReport {
     for (var e : by.entrySet()) {
       List<MethodResult> rs = e.getValue();
       Map<String, double[][]> curves = new LinkedHashMap<>();
-      String[] names = {"forget", "forget, routed tokens excluded", "forget, topical unrouted", "forget, generic unrouted", "retain"};
-      for (int q = 0; q < names.length; q++) {
+      for (Quantity q : Quantity.values()) {
         double[] y = new double[4];
         for (MethodResult r : rs) {
           List<Losses> st = stages(r);
-          for (int i = 0; i < 4; i++) y[i] += pick(st.get(i), q) / rs.size();
+          for (int i = 0; i < 4; i++) y[i] += q.of(st.get(i)) / rs.size();
         }
-        curves.put(names[q], new double[][] {xs, y});
+        curves.put(q.label, new double[][] {xs, y});
       }
       Plots.lineChart(e.getKey() + ": loss by stage (mean of " + rs.size() + " seeds)",
           "0 before, 1 ablated / unlearned, 2 coherence-tuned, 3 attack minimum", "loss (nats)", curves,
@@ -156,11 +159,10 @@ final class UnlearnReport {
       for (MethodResult r : rs) for (int i = 0; i < n; i++) y[i] += (r.attack().get(i).forget() - r.reference().forget()) / rs.size();
       attackCurves.put(e.getKey(), new double[][] {steps, y});
       if (e.getKey().equals("routed") || e.getKey().equals("control")) {
-        for (int q = 2; q <= 3; q++) {
+        for (Quantity q : List.of(Quantity.TOPICAL, Quantity.GENERIC)) {
           double[] d = new double[n];
-          char w = q == 2 ? 't' : 'g';
-          for (MethodResult r : rs) for (int i = 0; i < n; i++) d[i] += r.delta(r.attack().get(i), w) / rs.size();
-          absorptionCurves.put(e.getKey() + ", " + (q == 2 ? "topical" : "generic") + " unrouted targets", new double[][] {steps, d});
+          for (MethodResult r : rs) for (int i = 0; i < n; i++) d[i] += r.delta(r.attack().get(i), q) / rs.size();
+          absorptionCurves.put(e.getKey() + ", " + q.label, new double[][] {steps, d});
         }
       }
     }
@@ -172,19 +174,6 @@ final class UnlearnReport {
       Plots.lineChart("retraining attack on two forget documents (seed mean)", "attack step",
           "forget loss − before unlearning (nats)", attackCurves, run.path("plots/attack.png"));
     }
-  }
-
-  /** The columns of results.csv and attack.csv per stage, in {@link #pick}'s order. */
-  private static final String[] QUANTITIES = {"forget", "forget_excl", "forget_topical", "forget_generic", "retain"};
-
-  private static double pick(Losses l, int q) {
-    return switch (q) {
-      case 0 -> l.forget();
-      case 1 -> l.forgetExcluded();
-      case 2 -> l.forgetTopical();
-      case 3 -> l.forgetGeneric();
-      default -> l.retain();
-    };
   }
 
   private static double mean(double[] v) {

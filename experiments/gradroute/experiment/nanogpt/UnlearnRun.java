@@ -72,14 +72,30 @@ final class UnlearnRun {
    */
   record MethodResult(String method, long seed, Losses reference, Losses before, Losses ablated, Losses coherent, int[] attackSteps,
       List<Losses> attack, Losses attackMin, String removed, double seconds) {
-    double delta(Losses stage, char which) {
-      return switch (which) {
-        case 'f' -> stage.forget() - reference.forget();
-        case 'x' -> stage.forgetExcluded() - reference.forgetExcluded();
-        case 't' -> stage.forgetTopical() - reference.forgetTopical();
-        case 'g' -> stage.forgetGeneric() - reference.forgetGeneric();
-        default -> stage.retain() - reference.retain();
-      };
+    double delta(Losses stage, Quantity q) {
+      return q.of(stage) - q.of(reference);
+    }
+  }
+
+  /** The losses of {@link Losses}, each with its results.csv column and its plot label. */
+  enum Quantity {
+    FORGET("forget", "forget", Losses::forget),
+    EXCLUDED("forget_excl", "forget, routed tokens excluded", Losses::forgetExcluded),
+    TOPICAL("forget_topical", "forget, topical unrouted", Losses::forgetTopical),
+    GENERIC("forget_generic", "forget, generic unrouted", Losses::forgetGeneric),
+    RETAIN("retain", "retain", Losses::retain);
+
+    final String column, label;
+    private final ToDoubleFunction<Losses> loss;
+
+    Quantity(String column, String label, ToDoubleFunction<Losses> loss) {
+      this.column = column;
+      this.label = label;
+      this.loss = loss;
+    }
+
+    double of(Losses l) {
+      return loss.applyAsDouble(l);
     }
   }
 
@@ -271,14 +287,12 @@ final class UnlearnRun {
     return evalSets;
   }
 
-  /** Whether each token id is an unrouted topical one (s(v) at least {@code topicalScore}). */
-  boolean[] topicalTargets() {
-    return evalSets().topical().clone();
-  }
-
-  /** Whether each token id is an unrouted generic one (s(v) below {@code topicalScore}). */
-  boolean[] genericTargets() {
-    return evalSets().generic().clone();
+  /** The topical/generic split of the unrouted targets: the threshold, the topical token count, both shares of the held-out forget tokens. */
+  UnlearnReport.Absorption absorption() {
+    EvalSets e = evalSets();
+    int topicalTokens = 0;
+    for (boolean t : e.topical()) if (t) topicalTokens++;
+    return new UnlearnReport.Absorption(s.topicalScore(), topicalTokens, data.forgetEvalShare(e.topical()), data.forgetEvalShare(e.generic()));
   }
 
   private MethodResult evaluate(String method, long seed) throws IOException {
