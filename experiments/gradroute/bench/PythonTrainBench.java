@@ -116,6 +116,8 @@ final class PythonTrainBench implements AutoCloseable {
   }
 
   static List<String> environmentKeys() {
-    return List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MKL_NUM_THREADS");
+    List<String> keys = new java.util.ArrayList<>(List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MKL_NUM_THREADS"));
+    keys.addAll(gradroute.runtime.TorchRuntime.MALLOC_SETTINGS.keySet());
+    return keys;
   }
 }

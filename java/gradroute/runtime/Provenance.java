@@ -13,8 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * at build time; "unknown" outside a git checkout), the native stack (libtorch, preset, BLAS) and
  * the settings that change numbers (libtorch intra-op and BLAS threads: MNIST --quick's S moved
  * from 1.166 to 1.147 with OPENBLAS_NUM_THREADS; flush-to-zero) or speed (OMP_WAIT_POLICY,
- * GOMP_SPINCOUNT), and the
- * machine. Every run's config.json and summary.json carry one.
+ * GOMP_SPINCOUNT, glibc's malloc thresholds), and the machine. Every run's config.json and summary.json carry one.
  *
  * @param gitDirty whether the build's checkout had uncommitted changes (null when unknown)
  * @param torchThreads libtorch's intra-op threads when collected
@@ -33,6 +32,7 @@ public record Provenance(
     String openblasNumThreads,
     String ompWaitPolicy,
     String gompSpinCount,
+    String mallocSettings,
     boolean flushDenormal,
     String jvm,
     String os,
@@ -61,6 +61,7 @@ public record Provenance(
         env("OPENBLAS_NUM_THREADS"),
         env("OMP_WAIT_POLICY"),
         env("GOMP_SPINCOUNT"),
+        TorchRuntime.mallocSettings(),
         TorchRuntime.flushDenormal(),
         System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),

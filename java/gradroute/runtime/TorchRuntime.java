@@ -3,8 +3,11 @@ package gradroute.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
@@ -47,6 +50,28 @@ public final class TorchRuntime {
   /** The OpenMP spin count the launchers set: rounds an idle pool thread spins before it sleeps. */
   public static final String SPIN_COUNT = "5000";
 
+  /**
+   * The glibc malloc settings the launchers set (glibc reads them at start-up): blocks up to 32 MiB
+   * stay in the heap instead of being mapped and zeroed afresh at every step, and the heap is not
+   * trimmed back after each step ({@code docs/speed/malloc.md}).
+   */
+  public static final Map<String, String> MALLOC_SETTINGS = mallocDefaults();
+
+  private static Map<String, String> mallocDefaults() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+    m.put("MALLOC_TRIM_THRESHOLD_", "1073741824");
+    m.put("MALLOC_TOP_PAD_", "268435456");
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The glibc malloc variables of {@link #MALLOC_SETTINGS} as this process's environment has them ("unset" for a missing one). */
+  public static String mallocSettings() {
+    StringBuilder b = new StringBuilder();
+    for (String k : MALLOC_SETTINGS.keySet()) b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(System.getenv().getOrDefault(k, "unset"));
+    return b.toString();
+  }
+
   private TorchRuntime() {}
 
   /**
@@ -70,9 +95,9 @@ public final class TorchRuntime {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
           + "start through ./gradroute or export OMP_WAIT_POLICY=passive", policy);
     }
-    log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, GOMP_SPINCOUNT={}, flush-to-zero {}",
+    log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, GOMP_SPINCOUNT={}, flush-to-zero {}, malloc {}",
         torch.get_num_threads(), blasLibrary(), blasThreads, policy, System.getenv("GOMP_SPINCOUNT"),
-        flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")");
+        flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")", mallocSettings());
     initialised = true;
   }
 
