@@ -23,9 +23,15 @@ final class UnlearnReport {
   /** One done-when criterion: measured mean and per-seed values against a threshold (holds on the seed mean). */
   record Criterion(String name, double mean, List<Double> perSeed, String threshold, boolean holds) implements CriteriaTable.Row {}
 
-  /** Seed means of one method's deltas (stage loss − reference loss) at each stage. */
-  record MethodSummary(String method, int seeds, Map<String, double[]> forget, Map<String, double[]> forgetExcluded,
-      Map<String, double[]> forgetTopical, Map<String, double[]> forgetGeneric, Map<String, double[]> retain) {}
+  /**
+   * One method's deltas (stage loss − reference loss): {@code delta.get(quantity column).get(stage)}
+   * is the seed mean and standard deviation.
+   */
+  record MethodSummary(String method, int seeds, Map<String, Map<String, double[]>> delta) {
+    double mean(Quantity q, String stage) {
+      return delta.get(q.column).get(stage)[0];
+    }
+  }
 
   /**
    * The absorption breakdown: unrouted forget targets split by the token score into topical (s(v) at
@@ -99,7 +105,7 @@ final class UnlearnReport {
   }
 
   private static MethodSummary summarise(String method, List<MethodResult> rs) {
-    List<Map<String, double[]>> maps = new ArrayList<>();
+    Map<String, Map<String, double[]>> delta = new LinkedHashMap<>();
     for (Quantity w : Quantity.values()) {
       Map<String, double[]> m = new LinkedHashMap<>();
       for (int i = 0; i < STAGES.length; i++) {
@@ -107,9 +113,9 @@ final class UnlearnReport {
         for (int k = 0; k < rs.size(); k++) d[k] = rs.get(k).delta(stages(rs.get(k)).get(i), w);
         m.put(STAGES[i], new double[] {mean(d), sd(d)});
       }
-      maps.add(m);
+      delta.put(w.column, m);
     }
-    return new MethodSummary(method, rs.size(), maps.get(0), maps.get(1), maps.get(2), maps.get(3), maps.get(4));
+    return new MethodSummary(method, rs.size(), delta);
   }
 
   private static void writeTables(RunDirectory run, List<MethodResult> results) throws IOException {
@@ -159,7 +165,7 @@ final class UnlearnReport {
       for (MethodResult r : rs) for (int i = 0; i < n; i++) y[i] += (r.attack().get(i).forget() - r.reference().forget()) / rs.size();
       attackCurves.put(e.getKey(), new double[][] {steps, y});
       if (e.getKey().equals("routed") || e.getKey().equals("control")) {
-        for (Quantity q : List.of(Quantity.TOPICAL, Quantity.GENERIC)) {
+        for (Quantity q : List.of(Quantity.ROUTED, Quantity.TOPICAL, Quantity.GENERIC)) {
           double[] d = new double[n];
           for (MethodResult r : rs) for (int i = 0; i < n; i++) d[i] += r.delta(r.attack().get(i), q) / rs.size();
           absorptionCurves.put(e.getKey() + ", " + q.label, new double[][] {steps, d});
@@ -167,7 +173,7 @@ final class UnlearnReport {
       }
     }
     if (!absorptionCurves.isEmpty()) {
-      Plots.lineChart("absorption under the attack: unrouted forget targets by token score (seed mean)", "attack step",
+      Plots.lineChart("the attack by target class: routed, and unrouted by token score (seed mean)", "attack step",
           "forget loss − before unlearning (nats)", absorptionCurves, run.path("plots/absorption.png"));
     }
     if (!attackCurves.isEmpty()) {
@@ -196,12 +202,14 @@ final class UnlearnReport {
 
   /** Seed-mean deltas per method and stage, as Markdown (printed and in methods.md). */
   static String methodsTable(Summary s) {
-    CsvTable t = CsvTable.withColumns("method", "stage", "Δforget", "Δforget (routed excluded)", "Δ topical unrouted", "Δ generic unrouted",
-        "Δretain").withDecimals(4);
+    List<String> cols = new ArrayList<>(List.of("method", "stage"));
+    for (Quantity q : Quantity.values()) cols.add("Δ " + q.label);
+    CsvTable t = CsvTable.withColumns(cols).withDecimals(4);
     for (MethodSummary m : s.methods()) {
       for (String st : STAGES) {
-        t.addRow(m.method(), st, m.forget().get(st)[0], m.forgetExcluded().get(st)[0], m.forgetTopical().get(st)[0],
-            m.forgetGeneric().get(st)[0], m.retain().get(st)[0]);
+        List<Object> row = new ArrayList<>(List.of(m.method(), st));
+        for (Quantity q : Quantity.values()) row.add(m.mean(q, st));
+        t.addRow(row.toArray());
       }
     }
     return t.toMarkdown();

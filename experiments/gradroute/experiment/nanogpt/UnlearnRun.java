@@ -57,10 +57,11 @@ final class UnlearnRun {
   private static final Logger log = LoggerFactory.getLogger(UnlearnRun.class);
 
   /**
-   * Forget loss; forget loss at positions whose target is not routed, and that split into topical
-   * targets (token score s(v) at least {@code topicalScore}) and generic ones; retain loss.
+   * Forget loss; forget loss at positions whose target is routed; at positions whose target is not
+   * routed, and that split into topical targets (token score s(v) at least {@code topicalScore})
+   * and generic ones; retain loss.
    */
-  record Losses(double forget, double forgetExcluded, double forgetTopical, double forgetGeneric, double retain) {}
+  record Losses(double forget, double forgetRouted, double forgetExcluded, double forgetTopical, double forgetGeneric, double retain) {}
 
   /**
    * One method on one seed.
@@ -80,6 +81,7 @@ final class UnlearnRun {
   /** The losses of {@link Losses}, each with its results.csv column and its plot label. */
   enum Quantity {
     FORGET("forget", "forget", Losses::forget),
+    ROUTED("forget_routed", "forget, routed tokens", Losses::forgetRouted),
     EXCLUDED("forget_excl", "forget, routed tokens excluded", Losses::forgetExcluded),
     TOPICAL("forget_topical", "forget, topical unrouted", Losses::forgetTopical),
     GENERIC("forget_generic", "forget, generic unrouted", Losses::forgetGeneric),
@@ -260,13 +262,13 @@ final class UnlearnRun {
 
   Losses losses(Gpt model) {
     EvalSets e = evalSets();
-    double[] forget = e.forget().lossesOnTargets(model, e.all(), e.unrouted(), e.topical(), e.generic());
-    return new Losses(forget[0], forget[1], forget[2], forget[3], e.retain().lossOnTargets(model, e.all()));
+    double[] forget = e.forget().lossesOnTargets(model, e.all(), routedTargets, e.unrouted(), e.topical(), e.generic());
+    return new Losses(forget[0], forget[1], forget[2], forget[3], forget[4], e.retain().lossOnTargets(model, e.all()));
   }
 
   /**
    * The held-out forget and retain windows, and the target selections: every token, the unrouted
-   * ones, and those split by the token score into topical and generic.
+   * ones (the routed ones are {@link #routedTargets}), and those split by the token score into topical and generic.
    */
   private record EvalSets(LmEval forget, LmEval retain, boolean[] all, boolean[] unrouted, boolean[] topical, boolean[] generic) {}
 
@@ -341,8 +343,8 @@ final class UnlearnRun {
       RetrainingAttack.Curve c = tuned != null && s.attackOptimizer().equals("coherence")
           ? RetrainingAttack.continuing(name + " attack", model, tuned, attackBatch(), follow, attack)
           : RetrainingAttack.run(name + " attack", model, attackBatch(), follow, attack);
-      Losses min = new Losses(min(curve, Losses::forget), min(curve, Losses::forgetExcluded), min(curve, Losses::forgetTopical),
-          min(curve, Losses::forgetGeneric), min(curve, Losses::retain));
+      Losses min = new Losses(min(curve, Losses::forget), min(curve, Losses::forgetRouted), min(curve, Losses::forgetExcluded),
+          min(curve, Losses::forgetTopical), min(curve, Losses::forgetGeneric), min(curve, Losses::retain));
       double seconds = (System.nanoTime() - t0) / 1e9;
       MethodResult r = new MethodResult(method, seed, reference, before, ablated, coherent, c.steps(), curve, min, removed, seconds);
       log.info("{}: forget {} -> ablated {} -> coherent {} -> attack min {}; retain {} -> {} -> {}  ({} s)", name, f4(reference.forget()),

@@ -70,7 +70,7 @@ class UnlearnRunTest {
   }
 
   @Test
-  void unroutedTargetsSplitIntoTopicalAndGenericByTheTokenScore(@TempDir Path dir) throws Exception {
+  void forgetTargetsSplitIntoRoutedAndUnroutedTopicalAndGenericByTheTokenScore(@TempDir Path dir) throws Exception {
     Path forget = corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 12, 1);
     Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 60, 2);
     UnlearnConfig quick = Configs.preset(UnlearnConfig.class, "/gradroute/experiment/configs/nanogpt", "unlearn-quick");
@@ -90,6 +90,11 @@ class UnlearnRunTest {
         double lo = Math.min(l.forgetTopical(), l.forgetGeneric()), hi = Math.max(l.forgetTopical(), l.forgetGeneric());
         assertTrue(lo <= l.forgetExcluded() + 1e-9 && l.forgetExcluded() <= hi + 1e-9,
             "the unrouted loss is a mix of its topical and generic parts: " + l);
+      }
+      for (UnlearnRun.Losses l : List.of(r.before(), r.ablated(), r.coherent())) {
+        double lo = Math.min(l.forgetRouted(), l.forgetExcluded()), hi = Math.max(l.forgetRouted(), l.forgetExcluded());
+        assertTrue(Double.isFinite(l.forgetRouted()) && lo <= l.forget() + 1e-9 && l.forget() <= hi + 1e-9,
+            "the forget loss is a mix of its routed and unrouted parts: " + l);
       }
     }
     List<ConfigOverride> allTopical = new ArrayList<>(base);
