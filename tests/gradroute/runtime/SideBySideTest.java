@@ -48,6 +48,28 @@ class SideBySideTest {
   }
 
   @Test
+  void aFreeWorkerTakesTheReadyJobOfHighestPriorityThenTheEarliestSubmitted() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (SideBySide jobs = new SideBySide(1, false)) {
+      CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+      CompletableFuture<String> blocker = jobs.submit(() -> {
+        started.countDown();
+        await(release);
+        return "blocker";
+      });
+      await(started); // the one worker is busy: what follows waits in the queue
+      for (String[] job : new String[][] {{"low", "0"}, {"high", "2"}, {"middle-a", "1"}, {"middle-b", "1"}}) {
+        jobs.submit(() -> order.add(job[0]), List.of(), Integer.parseInt(job[1]));
+      }
+      jobs.submit(() -> order.add("after-blocker, top"), List.of(blocker), 3);
+      release.countDown();
+      jobs.awaitAll();
+    }
+    assertEquals(List.of("after-blocker, top", "high", "middle-a", "middle-b", "low"), order,
+        "a job released by its dependency enters the queue by its priority; equal priorities keep submission order");
+  }
+
+  @Test
   void theFirstFailureIsRethrownAsItselfAndItsDependentsNeverRun() {
     AtomicBoolean dependentRan = new AtomicBoolean();
     IOException boom = new IOException("disk full");

@@ -9,8 +9,10 @@ import gradroute.train.HistoryRecorder;
 import gradroute.train.ProgressListener;
 import gradroute.train.Trainable;
 import gradroute.train.TrainingLoop;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
@@ -73,14 +75,22 @@ public final class Rmu {
     }
     java.util.Set<String> trained = new java.util.HashSet<>();
     for (int l : spec.trainLayers()) trained.add("blocks." + l + ".mlp.W_out");
+    // only the trained W_out need gradients: the other weights stop requiring them for the run, so
+    // that backward skips their weight products and the embedding's scatter (same W_out gradients)
+    List<Tensor> untrained = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+      if (!trained.contains(e.getKey()) && e.getValue().requires_grad()) untrained.add(e.getValue());
+    }
     try (Gpt frozen = model.copy()) {
       AdamW optimizer = spec.optimizer().create(model.parameterVector(trained::contains));
+      for (Tensor t : untrained) t.requires_grad_(false);
       try {
         return TrainingLoop.bare(name, spec.steps())
             .with(new HistoryRecorder(1))
             .with(new ProgressListener())
             .run(new RmuStep(model, frozen, optimizer, forget, retain, spec, new SplittableRandom(seed)), false);
       } finally {
+        for (Tensor t : untrained) t.requires_grad_(true);
         optimizer.deallocate();
       }
     }

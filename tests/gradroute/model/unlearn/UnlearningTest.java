@@ -85,6 +85,7 @@ class UnlearningTest {
       for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
         boolean trained = e.getKey().equals("blocks.0.mlp.W_out") || e.getKey().equals("blocks.1.mlp.W_out");
         assertEquals(!trained, torch.equal(e.getValue(), start.parameter(e.getKey())), e.getKey());
+        assertTrue(e.getValue().requires_grad(), e.getKey() + " requires gradients again after RMU (it froze the untrained weights)");
       }
       assertThrows(IllegalArgumentException.class, () -> Rmu.run("rmu", m, s -> null, s -> null,
           new Rmu.Spec(2, new int[] {2}, 20, 1, 1, AdamWConfig.of(1e-2, 0.9, 0.999, 0.0)), 1));
