@@ -168,12 +168,12 @@ final class UnlearnReport {
         for (Quantity q : List.of(Quantity.ROUTED, Quantity.TOPICAL, Quantity.GENERIC)) {
           double[] d = new double[n];
           for (MethodResult r : rs) for (int i = 0; i < n; i++) d[i] += r.delta(r.attack().get(i), q) / rs.size();
-          absorptionCurves.put(e.getKey() + ", " + q.label, new double[][] {steps, d});
+          absorptionCurves.put(e.getKey() + " model: " + q.label, new double[][] {steps, d});
         }
       }
     }
     if (!absorptionCurves.isEmpty()) {
-      Plots.lineChart("the attack by target class: routed, and unrouted by token score (seed mean)", "attack step",
+      Plots.lineChart("the attack by target class (seed mean)", "attack step",
           "forget loss − before unlearning (nats)", absorptionCurves, run.path("plots/absorption.png"));
     }
     if (!attackCurves.isEmpty()) {
