@@ -2,6 +2,7 @@ package gradroute.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gradroute.report.Json;
+import gradroute.runtime.TorchRuntime;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,8 +118,8 @@ final class PythonTrainBench implements AutoCloseable {
   }
 
   static List<String> environmentKeys() {
-    List<String> keys = new java.util.ArrayList<>(List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MKL_NUM_THREADS"));
-    keys.addAll(gradroute.runtime.TorchRuntime.MALLOC_SETTINGS.keySet());
+    List<String> keys = new ArrayList<>(List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "MKL_NUM_THREADS"));
+    keys.addAll(TorchRuntime.MALLOC_SETTINGS.keySet());
     return keys;
   }
 }

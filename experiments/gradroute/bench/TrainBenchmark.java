@@ -98,11 +98,11 @@ public final class TrainBenchmark {
     if (spin != null) equal.put("GOMP_SPINCOUNT", spin);
     equal.put("OMP_NUM_THREADS", String.valueOf(threads));
     equal.put("MKL_NUM_THREADS", "1"); // as gradroute's single-threaded BLAS
-    gradroute.runtime.TorchRuntime.MALLOC_SETTINGS.keySet().forEach(k -> equal.put(k, System.getenv(k))); // as the launcher gave this process
+    TorchRuntime.MALLOC_SETTINGS.keySet().forEach(k -> equal.put(k, System.getenv(k))); // as the launcher gave this process
     String ownSettings = "PyTorch defaults (OpenMP active wait, MKL threads = cores)";
     String equalSettings = "OMP_WAIT_POLICY=" + equal.get("OMP_WAIT_POLICY")
         + (spin == null ? "" : ", GOMP_SPINCOUNT=" + spin) + ", "
-        + threads + " intra-op threads, MKL_NUM_THREADS=1, malloc " + gradroute.runtime.TorchRuntime.mallocSettings();
+        + threads + " intra-op threads, MKL_NUM_THREADS=1, malloc " + TorchRuntime.mallocSettings();
 
     List<Cell> cells = new ArrayList<>();
     Map<String, TrainSteps.Runner> runners = new LinkedHashMap<>();

@@ -61,7 +61,7 @@ public final class Launcher {
         env.put("OMP_NUM_THREADS", threads);
         env.putIfAbsent("OMP_WAIT_POLICY", "passive");
         env.putIfAbsent("GOMP_SPINCOUNT", TorchRuntime.SPIN_COUNT);
-        TorchRuntime.MALLOC_SETTINGS.forEach(env::putIfAbsent);
+        TorchRuntime.mallocSettingsToSet(System.getenv(TorchRuntime.MALLOC_ENV)).forEach(env::putIfAbsent);
         if (r > 0 && logDir != null) {
           java.nio.file.Files.createDirectories(logDir);
           pb.redirectErrorStream(true).redirectOutput(logDir.resolve("rank" + r + ".log").toFile());

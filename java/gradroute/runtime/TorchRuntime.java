@@ -65,6 +65,18 @@ public final class TorchRuntime {
     return Collections.unmodifiableMap(m);
   }
 
+  /** The variable that turns the launchers' malloc settings off: {@code GRADROUTE_MALLOC=default}. */
+  public static final String MALLOC_ENV = "GRADROUTE_MALLOC";
+
+  /**
+   * The malloc settings a launcher gives a child process whose environment lacks them: {@link
+   * #MALLOC_SETTINGS}, or none when {@code gradrouteMalloc} (the value of {@link #MALLOC_ENV}) is
+   * "default", as in {@code ./gradroute}.
+   */
+  public static Map<String, String> mallocSettingsToSet(String gradrouteMalloc) {
+    return "default".equals(gradrouteMalloc) ? Map.of() : MALLOC_SETTINGS;
+  }
+
   /** The glibc malloc variables of {@link #MALLOC_SETTINGS} as this process's environment has them ("unset" for a missing one). */
   public static String mallocSettings() {
     StringBuilder b = new StringBuilder();

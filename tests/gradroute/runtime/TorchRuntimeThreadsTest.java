@@ -12,6 +12,13 @@ class TorchRuntimeThreadsTest {
   }
 
   @Test
+  void launchersSetTheMallocSettingsUnlessGradrouteMallocIsDefault() {
+    assertEquals(TorchRuntime.MALLOC_SETTINGS, TorchRuntime.mallocSettingsToSet(null));
+    assertEquals(TorchRuntime.MALLOC_SETTINGS, TorchRuntime.mallocSettingsToSet("tuned"));
+    assertEquals(java.util.Map.of(), TorchRuntime.mallocSettingsToSet("default"), "the shell launcher's opt-out holds for data-parallel ranks too");
+  }
+
+  @Test
   void missingOrInvalidValuesFallBackToTheCoreCount() {
     assertEquals(4, TorchRuntime.requestedThreads(null, 4));
     assertEquals(4, TorchRuntime.requestedThreads("", 4));
