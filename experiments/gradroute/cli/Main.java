@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       gradroute.experiment.MinigridExperiment.class,
       gradroute.experiment.TinyStoriesExperiment.class,
       gradroute.experiment.NanoGptExperiment.class,
+      gradroute.experiment.interactionbasis.LibCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -74,13 +74,17 @@ public final class MnistExperiment implements Callable<Integer> {
     if (noRouting) config = config.control();
     requireCachedIdx(config);
     setup.start(config, (c, dir, device, resume) -> {
-      MnistSource source = MnistSource.fromId(c.source());
-      Path idx = c.data() != null ? Path.of(c.data()) : source == MnistSource.MNIST_IDX ? idxCache() : null;
-      TrainTest digits = source.load(idx, 0); // one fixed train/test split; seeds vary the model
-      MnistRun.Result summary = new MnistRun(c, dir, resume, device, digits).run();
+      MnistRun.Result summary = new MnistRun(c, dir, resume, device, digits(c)).run();
       System.out.println(summary.headline());
     });
     return 0;
+  }
+
+  /** The digits a config trains on: one fixed train/test split (seeds vary the model). */
+  public static TrainTest digits(MnistConfig c) throws java.io.IOException {
+    MnistSource source = MnistSource.fromId(c.source());
+    Path idx = c.data() != null ? Path.of(c.data()) : source == MnistSource.MNIST_IDX ? idxCache() : null;
+    return source.load(idx, 0);
   }
 
   private static Path idxCache() {

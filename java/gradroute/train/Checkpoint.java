@@ -143,6 +143,31 @@ public final class Checkpoint {
     throw new IOException("no intact checkpoint: " + String.join("; ", problems));
   }
 
+  /**
+   * Restores only the model of the newest good checkpoint (the {@code model} part that {@link
+   * ModuleState#save(OutputArchive, org.bytedeco.pytorch.Module, org.bytedeco.pytorch.Optimizer)}
+   * writes), to reopen a trained model for analysis; returns the step it was saved at.
+   *
+   * @throws IOException when there is no intact checkpoint
+   * @throws CheckpointMismatchException when the checkpoint belongs to another model
+   */
+  public long loadModel(org.bytedeco.pytorch.Module model) throws IOException {
+    if (!exists()) throw new IOException("there is no checkpoint " + marker);
+    return load(new Trainable() {
+      @Override
+      public java.util.Map<String, Double> step(long step) {
+        throw new UnsupportedOperationException("a model restored for analysis does not train");
+      }
+
+      @Override
+      public void load(InputArchive archive) {
+        InputArchive m = new InputArchive();
+        archive.read("model", m);
+        ModuleState.load(model, m);
+      }
+    }, new History());
+  }
+
   private Meta readVerified(Path file) throws IOException {
     Meta meta;
     try {

@@ -99,6 +99,16 @@ public final class SplitAutoencoder extends org.bytedeco.pytorch.Module implemen
     return latent;
   }
 
+  /** The encoder, input to latent (its last layer linear). */
+  public Mlp encoder() {
+    return encoder;
+  }
+
+  /** The (first) decoder, latent to image. */
+  public Mlp decoder() {
+    return decoder;
+  }
+
   private static int[] concat(int first, int[] middle, int last) {
     int[] out = new int[middle.length + 2];
     out[0] = first;

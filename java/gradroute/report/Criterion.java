@@ -1,0 +1,36 @@
+package gradroute.report;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One acceptance criterion of a run, as summary.json's {@code criteria} object and criteria.md show it:
+ * what is measured, its mean and per-seed values, the threshold as text, and whether it holds.
+ */
+public record Criterion(String name, String measure, double mean, Map<String, Double> perSeed, String threshold, boolean holds) {
+  public Criterion {
+    perSeed = perSeed == null ? Map.of() : new LinkedHashMap<>(perSeed);
+  }
+
+  /** The criteria keyed by name, in order, as summary.json's {@code criteria} object holds them. */
+  public static Map<String, Criterion> byName(List<Criterion> criteria) {
+    Map<String, Criterion> out = new LinkedHashMap<>();
+    for (Criterion c : criteria) {
+      if (out.put(c.name(), c) != null) throw new IllegalArgumentException("two criteria are named '" + c.name() + "'");
+    }
+    return out;
+  }
+
+  /** A Markdown table of the criteria (name, measure, mean, per seed, threshold, holds). */
+  public static String markdown(Collection<Criterion> criteria) {
+    CsvTable t = CsvTable.withColumns("criterion", "measured", "mean", "per seed", "threshold", "holds").withDecimals(3);
+    for (Criterion c : criteria) {
+      StringBuilder seeds = new StringBuilder();
+      c.perSeed().forEach((k, v) -> seeds.append(seeds.length() == 0 ? "" : ", ").append(k).append(": ").append(String.format("%.3f", v)));
+      t.addRow(c.name(), c.measure(), c.mean(), seeds.toString(), c.threshold(), c.holds() ? "yes" : "no");
+    }
+    return t.toMarkdown();
+  }
+}
