@@ -31,6 +31,8 @@ final class AutoencoderAnalysis {
   static final int HALF_A = 0;
   static final int HALF_B = 1;
   static final int CONSTANT = -1;
+  /** A latent dimension counts as active when its variance over the data exceeds this. */
+  static final double ACTIVE_VARIANCE = 1e-6;
 
   /**
    * One basis direction: its λ, the share of its squared weight on half A (of the non-constant
@@ -50,8 +52,16 @@ final class AutoencoderAnalysis {
 
   record Result(String model, long seed, boolean routed, Reconstruction full, List<Direction> latent, List<Direction> preLatent,
                 double topMinDominantShare, double topMeanDominantShare, double topMeanShareA, int topConstantSkipped,
-                double purityIntoLatent, double purityOutOfLatent, List<Curve> curves, List<EdgeCount> edgeCounts,
-                float[][] edgesIntoLatent, float[][] edgesOutOfLatent) {}
+                double purityIntoLatent, double purityOutOfLatent, Diagnostics diagnostics, List<Curve> curves,
+                List<EdgeCount> edgeCounts, float[][] edgesIntoLatent, float[][] edgesOutOfLatent) {}
+
+  /**
+   * Where a mixed basis comes from: the PCA directions of the latent (activations alone) judged like
+   * the LIB ones, and the share of the latent's covariance that couples the two halves.
+   */
+  record Diagnostics(double pcaTopMinDominantShare, double pcaTopMeanDominantShare, double covarianceAcrossHalves,
+                     double interactionAcrossHalves, double ownHalfShareBuiltOnDigits04, double ownHalfShareBuiltOnDigits59,
+                     int activeDimsA, int activeDimsB) {}
 
   private final MlpStack stack;
   private final int latentPosition;
@@ -70,7 +80,7 @@ final class AutoencoderAnalysis {
     this.encoderLastWeight = encoderLastWeight.detach().to(ScalarType.Double);
   }
 
-  Result analyse(String model, long seed, boolean routed, Tensor buildImages, Tensor testImages, int[] testLabels) {
+  Result analyse(String model, long seed, boolean routed, Tensor buildImages, int[] buildLabels, Tensor testImages, int[] testLabels) {
     try (NoGradGuard g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
       int[] positions = new int[stack.depth() - latentPosition + 2];
       for (int i = 0; i < positions.length; i++) positions[i] = latentPosition - 1 + i;
@@ -106,8 +116,70 @@ final class AutoencoderAnalysis {
           top.stream().mapToDouble(Direction::dominantShare).average().orElse(Double.NaN),
           top.stream().mapToDouble(Direction::shareA).average().orElse(Double.NaN), skipped,
           purityBothSides(into, latentDirections, preDirections), purityOneSide(outOf, latentDirections),
-          curves, counts, toMatrix(into), toMatrix(outOf.t()));
+          diagnostics(latent, pca.atPosition(latentPosition), lib, positions, buildImages, buildLabels), curves, counts, toMatrix(into), toMatrix(outOf.t()));
     }
+  }
+
+  private Diagnostics diagnostics(NodeBasis latent, NodeBasis pca, InteractionGraph lib, int[] positions, Tensor buildImages, int[] buildLabels) {
+    List<Direction> top = latentDirections(pca).stream().filter(d -> d.half() != CONSTANT).limit(TOP).toList();
+    double[] g = TensorArrays.toDoubles(latent.gram());
+    int n = (int) latent.gram().size(0);
+    double[] mean = new double[latentWidth];
+    for (int i = 0; i < latentWidth; i++) mean[i] = n > latentWidth ? g[i * n + latentWidth] : 0;
+    double across = 0, all = 0;
+    int activeA = 0, activeB = 0;
+    for (int i = 0; i < latentWidth; i++) {
+      double variance = g[i * n + i] - mean[i] * mean[i];
+      if (variance > ACTIVE_VARIANCE) {
+        if (i < latentWidth / 2) activeA++;
+        else activeB++;
+      }
+      for (int j = 0; j < latentWidth; j++) {
+        double cov = g[i * n + j] - mean[i] * mean[j];
+        all += cov * cov;
+        if ((i < latentWidth / 2) != (j < latentWidth / 2)) across += cov * cov;
+      }
+    }
+    return new Diagnostics(top.stream().mapToDouble(Direction::dominantShare).min().orElse(Double.NaN),
+        top.stream().mapToDouble(Direction::dominantShare).average().orElse(Double.NaN), all > 0 ? across / all : 0,
+        interactionAcrossHalves(lib, buildImages), ownHalfShare(positions, buildImages, buildLabels, HALF_A),
+        ownHalfShare(positions, buildImages, buildLabels, HALF_B), activeA, activeB);
+  }
+
+  /** Share of the latent's interaction matrix (its non-constant block, neuron basis) that couples the halves. */
+  private double interactionAcrossHalves(InteractionGraph lib, Tensor images) {
+    Tensor next = lib.atPosition(latentPosition + 1).c();
+    Tensor m = org.bytedeco.pytorch.global.torch.zeros(latentWidth, latentWidth).to(ScalarType.Double);
+    for (long start = 0; start < images.size(0); start += 250) {
+      try (PointerScope scope = new PointerScope()) {
+        Tensor x = images.narrow(0, start, Math.min(250, images.size(0) - start)).to(ScalarType.Double);
+        Tensor f = stack.forward(MlpStack.fold(x), 0, latentPosition);
+        Tensor j = stack.jacobian(f, latentPosition, latentPosition + 1, next);
+        Tensor g = j.narrow(j.dim() - 1, 0, latentWidth).reshape(-1, latentWidth);
+        m.add_(g.t().matmul(g));
+      }
+    }
+    double[] v = TensorArrays.toDoubles(m);
+    double across = 0, all = 0;
+    for (int i = 0; i < latentWidth; i++) {
+      for (int j = 0; j < latentWidth; j++) {
+        double e = v[i * latentWidth + j] * v[i * latentWidth + j];
+        all += e;
+        if ((i < latentWidth / 2) != (j < latentWidth / 2)) across += e;
+      }
+    }
+    return all > 0 ? across / all : 0;
+  }
+
+  /** The LIB built on the images of one digit group (0–4 for half A, 5–9 for B): mean share of its top directions on that half. */
+  private double ownHalfShare(int[] positions, Tensor images, int[] labels, int half) {
+    List<Long> rows = new ArrayList<>();
+    for (int i = 0; i < images.size(0); i++) if ((labels[i] < 5) == (half == HALF_A)) rows.add((long) i);
+    if (rows.size() < 2) return Double.NaN;
+    Tensor group = images.index_select(0, Tensor.create(rows.stream().mapToLong(Long::longValue).toArray()));
+    NodeBasis basis = InteractionBasis.build(stack, positions, group, InteractionBasis.Options.jacobian()).atPosition(latentPosition);
+    return latentDirections(basis).stream().filter(d -> d.half() != CONSTANT).limit(TOP)
+        .mapToDouble(d -> half == HALF_A ? d.shareA() : 1 - d.shareA()).average().orElse(Double.NaN);
   }
 
   private List<Direction> latentDirections(NodeBasis latent) {

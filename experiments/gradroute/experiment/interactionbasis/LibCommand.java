@@ -87,7 +87,7 @@ public final class LibCommand implements Callable<Integer> {
         Tensor encoderLast = model.encoder().layer(model.encoder().depth() - 1).weight();
         System.out.printf("lib: %s seed %d ...%n", kind, seed);
         models.add(new AutoencoderAnalysis(stack, model.encoder().depth(), encoderLast)
-            .analyse(kind, seed, kind.equals("routed"), buildImages, testSet, testLabels));
+            .analyse(kind, seed, kind.equals("routed"), buildImages, java.util.Arrays.copyOf(train.labels(), buildCount), testSet, testLabels));
       }
     }
     if (models.isEmpty()) throw new IllegalArgumentException("the run " + dir + " has no finished model checkpoints (checkpoints/routed-seed*.json)");

@@ -19,7 +19,7 @@ final class LibReport {
   /** Summary of one autoencoder model (the tables hold every direction and curve point). */
   record ModelRow(String model, long seed, boolean routed, double reconstructionError, double topMinDominantShare,
                   double topMeanDominantShare, double topMeanShareA, int topConstantSkipped, double purityIntoLatent,
-                  double purityOutOfLatent, List<AutoencoderAnalysis.EdgeCount> edgeCounts) {}
+                  double purityOutOfLatent, AutoencoderAnalysis.Diagnostics diagnostics, List<AutoencoderAnalysis.EdgeCount> edgeCounts) {}
 
   record ClassifierRow(long seed, int[] widths, int epochs, double accuracy, double noneKeptMax, double largestFall) {}
 
@@ -63,7 +63,7 @@ final class LibReport {
 
   private static ModelRow row(AutoencoderAnalysis.Result m) {
     return new ModelRow(m.model(), m.seed(), m.routed(), m.full().all(), m.topMinDominantShare(), m.topMeanDominantShare(), m.topMeanShareA(),
-        m.topConstantSkipped(), m.purityIntoLatent(), m.purityOutOfLatent(), m.edgeCounts());
+        m.topConstantSkipped(), m.purityIntoLatent(), m.purityOutOfLatent(), m.diagnostics(), m.edgeCounts());
   }
 
   static List<Criterion> criteria(List<AutoencoderAnalysis.Result> models, List<ClassifierCheck.Result> classifier) {
