@@ -1,6 +1,7 @@
 package gradroute.cli;
 
 import gradroute.runtime.SideBySide;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** The {@code --workers N} option of the commands that train several models ({@link SideBySide}). */
@@ -24,9 +25,20 @@ public final class WorkersOption {
     return workers != null && workers > 1;
   }
 
-  /** The count to run with: the user's, else {@link SideBySide#defaultWorkers}. */
+  /**
+   * The count to run with: the user's, capped at the cores this process may use (each worker is
+   * single-threaded, so more only queue for the same cores and take memory), else {@link
+   * SideBySide#defaultWorkers}.
+   */
   public int resolve(boolean cpu) {
-    return workers != null ? workers : SideBySide.defaultWorkers(cpu);
+    if (workers == null) return SideBySide.defaultWorkers(cpu);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (workers > cores) {
+      LoggerFactory.getLogger(WorkersOption.class).warn("--workers {} is more than the {} cores here; running {} side by side", workers,
+          cores, cores);
+      return cores;
+    }
+    return workers;
   }
 
   @Override

@@ -429,14 +429,14 @@ public final class Gpt implements HookedModel, AutoCloseable {
     load(m);
     InputArchive o = new InputArchive();
     archive.read("optimizer", o);
-    optimizer.load(o);
+    gradroute.train.ModuleState.loadOptimizer(optimizer, o);
   }
 
   /** Saves to a libtorch archive file, atomically. */
   public void save(Path file) throws IOException {
     OutputArchive out = new OutputArchive();
     save(out);
-    gradroute.report.AtomicFiles.writeFile(file, temp -> out.save_to(temp.toString()));
+    gradroute.train.Archives.save(out, file, 0);
   }
 
   /**

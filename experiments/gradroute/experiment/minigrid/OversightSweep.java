@@ -177,7 +177,7 @@ public final class OversightSweep {
     long start = System.nanoTime();
     List<Job> jobs = new ArrayList<>();
     for (double p : settings.oversight()) {
-      for (int seed = 0; seed < settings.seeds(); seed++) {
+      for (int seed : settings.seeds()) {
         for (Method m : settings.methodList()) {
           jobs.add(new Job(jobs.size(), m, p, seed));
         }
