@@ -262,7 +262,7 @@ public final class TinyStoriesReader {
     }
 
     /** The offset of the first byte of {@code file} that does not decode as UTF-8, or -1. */
-    static long firstInvalidUtf8Byte(Path file) {
+    public static long firstInvalidUtf8Byte(Path file) {
         java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);

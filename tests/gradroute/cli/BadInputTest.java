@@ -349,4 +349,46 @@ class BadInputTest {
     assertNotEquals(0, rc);
     assertTrue(err.equals("error: --dir " + file + ": is a file, not a directory (the IDX files go into a directory)\n"), err);
   }
+
+  // ------------------------------------------------------------------ nanogpt steer corpus and token (issue 29)
+
+  private static List<String> cacheEntries(String corpusName) throws Exception {
+    Path cache = gradroute.data.DataCache.defaultDir().resolve("nanogpt");
+    if (!Files.isDirectory(cache)) return List.of();
+    try (var entries = Files.list(cache)) {
+      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(corpusName)).toList();
+    }
+  }
+
+  @Test
+  void aOneLineCorpusIsRefusedAndLeavesNoCacheEntry(@TempDir Path tmp) throws Exception {
+    String name = "oneline-" + System.nanoTime() + ".txt";
+    Path corpus = Files.writeString(tmp.resolve(name), "In the beginning God created the heaven and the earth.\n");
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString()),
+        "--corpus " + name + " has 1 non-blank lines; every 20th block of 50 lines is held out for validation, so it needs at least 951 lines",
+        "nanogpt steer one-line corpus");
+    assertEquals(List.of(), cacheEntries(name), "a cache entry of the refused corpus was left");
+  }
+
+  @Test
+  void aCorpusThatIsNotUtf8NamesTheByte(@TempDir Path tmp) throws Exception {
+    Path notUtf8 = tmp.resolve("latin1.txt");
+    Files.write(notUtf8, new byte[] {'T', 'o', 'm', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", notUtf8.toString()), notUtf8 + ": not valid UTF-8 at byte 4",
+        "nanogpt steer --corpus not UTF-8");
+  }
+
+  @Test
+  void aRoutedWordTooRareIsRefusedWithTheSpacedFormSuggested(@TempDir Path tmp) throws Exception {
+    String name = "rare-" + System.nanoTime() + ".txt";
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 1000; i++) text.append(i % 3 == 0 ? "and they went down into Egypt again\n" : "the cat sat on the mat with the dog\n");
+    Path corpus = Files.writeString(tmp.resolve(name), text);
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString(), "--token", "Egypt"),
+        "--token 'Egypt' occurs 0 times in the ", "nanogpt steer --token Egypt");
+    Outcome o = cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString(), "--token", "Egypt");
+    assertTrue(o.err().contains("routing needs at least 100 and 10; the corpus has 'Egypt' 334 times after a space: try --token ' Egypt'"),
+        o.err());
+    assertEquals(List.of(), cacheEntries(name));
+  }
 }
