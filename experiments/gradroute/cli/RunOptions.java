@@ -67,6 +67,11 @@ public final class RunOptions {
     return resume;
   }
 
+  /** --overwrite: a named run that exists is emptied and started afresh. */
+  public boolean overwriting() {
+    return overwrite;
+  }
+
   public boolean forcingResume() {
     return forceResume;
   }

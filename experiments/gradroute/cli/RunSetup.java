@@ -93,12 +93,7 @@ public final class RunSetup<C> {
     record.put("config", config);
     record.put("device", options.device.name());
     record.put("provenance", Provenance.collect());
-    if (options.overwrite && options.resume) throw new ConfigException("--overwrite starts the run afresh and --resume continues it; give one");
-    if (options.overwrite && options.run == null) throw new ConfigException("--overwrite needs --run NAME (the run to replace)");
-    if (!options.resume && options.run != null && RunDirectory.runs(options.out, experiment).contains(options.run) && !options.overwrite) {
-      throw new ConfigException("run '" + options.run + "' exists in " + options.out.resolve(experiment) + ": give --resume to continue it, "
-          + "--overwrite to replace it, or another --run");
-    }
+    refuseExistingRun(options, experiment);
     RunDirectory dir;
     RunLock lock = null;
     try {
@@ -149,6 +144,19 @@ public final class RunSetup<C> {
       }
     }
     return dir;
+  }
+
+  /**
+   * A fresh run may not reuse an existing run's name: the old checkpoints would be resumed as if
+   * they were the new run's. Refused unless {@code --resume} or {@code --overwrite} says which is meant.
+   */
+  public static void refuseExistingRun(RunOptions options, String experiment) throws java.io.IOException {
+    if (options.overwrite && options.resume) throw new ConfigException("--overwrite starts the run afresh and --resume continues it; give one");
+    if (options.overwrite && options.run == null) throw new ConfigException("--overwrite needs --run NAME (the run to replace)");
+    if (!options.resume && options.run != null && RunDirectory.runs(options.out, experiment).contains(options.run) && !options.overwrite) {
+      throw new ConfigException("run '" + options.run + "' exists in " + options.out.resolve(experiment) + ": give --resume to continue it, "
+          + "--overwrite to replace it, or another --run");
+    }
   }
 
   /** Locks a new named run's folder; a folder this made and could not lock is removed again. */

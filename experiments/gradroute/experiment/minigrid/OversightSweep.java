@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.agent.RoutedPolicy;
