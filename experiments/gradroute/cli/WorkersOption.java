@@ -13,6 +13,8 @@ public final class WorkersOption {
           + "not depend on N (default: libtorch's threads, i.e. OMP_NUM_THREADS or the physical cores; 1 on a GPU or with --nproc)")
   Integer workers;
 
+  private boolean capWarned;
+
   /** Rejects a count outside [1, 1024] before anything runs. */
   public void check() {
     if (workers != null && (workers < 1 || workers > MAX)) {
@@ -34,8 +36,9 @@ public final class WorkersOption {
     if (workers == null) return SideBySide.defaultWorkers(cpu);
     int cores = Runtime.getRuntime().availableProcessors();
     if (workers > cores) {
-      LoggerFactory.getLogger(WorkersOption.class).warn("--workers {} is more than the {} cores here; running {} side by side", workers,
+      if (!capWarned) LoggerFactory.getLogger(WorkersOption.class).warn("--workers {} is more than the {} cores here; running {} side by side", workers,
           cores, cores);
+      capWarned = true;
       return cores;
     }
     return workers;
