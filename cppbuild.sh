@@ -6,6 +6,7 @@
 #   ./cppbuild.sh test            build and run the tests (the native core's C++ tests, then the Java ones)
 #   ./cppbuild.sh native-test     only the native core's C++ tests (CMake + GoogleTest + CTest)
 #   ./cppbuild.sh --gpu ...       the CUDA build of the preset (Maven profile gpu)
+#   ./cppbuild.sh install         install the core artifact in ~/.m2 with its -sources and -javadoc jars
 #   ./cppbuild.sh MAVEN_ARGS...   any other arguments go to Maven as they are
 #
 # GRADROUTE_CACHE (default ~/.cache/gradroute) holds the headers and libraries; once it is filled
@@ -28,6 +29,8 @@ for arg in "$@"; do
     --gpu) classifier=linux-x86_64-gpu; maven_args+=(-Pgpu) ;;
     test) native_test=1; maven_args+=(test) ;;
     native-test) native_test=2 ;;
+    # an installed core is release-shaped: -sources and -javadoc jars, doclint clean (java/pom.xml)
+    install|deploy) maven_args+=("$arg" -Prelease) ;;
     *) maven_args+=("$arg") ;;
   esac
 done

@@ -57,11 +57,19 @@ void require_broadcastable(const char* op, const char* name, const at::Tensor& g
   }
 }
 
+// A NaN in a gate or table would make every gradient through it NaN.
+void require_no_nan(const char* op, const char* name, const at::Tensor& g) {
+  if (g.numel() > 0 && at::isnan(g).any().item<bool>()) {
+    fail(op, std::string(name) + " of shape " + shape_of(g) + " holds NaN; gate values must be numbers");
+  }
+}
+
 void check_gate(const char* op, const char* name, const at::Tensor& x, const at::Tensor& g) {
   require_defined(op, name, g);
   require_floating(op, name, g);
   require_same_device(op, name, g, x);
   require_broadcastable(op, name, g, x);
+  require_no_nan(op, name, g);
 }
 
 void check_x(const char* op, const at::Tensor& x) {
@@ -201,6 +209,7 @@ at::Tensor route_indexed(const at::Tensor& x, const at::Tensor& table, const at:
   }
   const int64_t rows = table.size(0);
   if (rows == 0) fail(op, "table " + shape_of(table) + " has no rows");
+  require_no_nan(op, "table", table);
   if (index.numel() > 0) {
     int64_t lo = index.min().item<int64_t>(), hi = index.max().item<int64_t>();
     if (lo < 0 || hi >= rows) {

@@ -77,6 +77,13 @@ TEST_F(RouteOps, RouteRejectsBadGates) {
   EXPECT_THROW(route(x, at::Tensor()), std::invalid_argument);                 // undefined
   EXPECT_THROW(route(torch::ones({4}, at::kLong), torch::rand({4})), std::invalid_argument);
   EXPECT_THROW(route(x, torch::rand({2, 4, 6})), std::invalid_argument);       // would grow x
+  at::Tensor nan_gate = torch::ones({6});
+  nan_gate[2] = std::nan("");
+  EXPECT_THROW(route(x, nan_gate), std::invalid_argument);                    // NaN: every gradient would be NaN
+  EXPECT_THROW(route_ablate(x, torch::ones({6}), nan_gate), std::invalid_argument);
+  at::Tensor nan_table = torch::ones({2, 6});
+  nan_table[0][1] = std::nan("");
+  EXPECT_THROW(route_indexed(x, nan_table, torch::zeros({4}, at::kLong), at::Tensor(), 1.0), std::invalid_argument);
 }
 
 // table[index] row by row, or mixed towards the last row with soft weights, times scale.

@@ -4,6 +4,7 @@ import gradroute.data.DataCache;
 import gradroute.data.FashionMnist;
 import gradroute.data.MnistDownloader;
 import gradroute.data.NpmMnist;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +38,9 @@ public final class DataCommand implements Runnable {
         return 0;
       }
       Path target = dir != null ? dir : DataCache.defaultDir().resolve("mnist-idx");
+      if (Files.exists(target) && !Files.isDirectory(target)) {
+        throw new IllegalArgumentException("--dir " + target + ": is a file, not a directory (the IDX files go into a directory)");
+      }
       new MnistDownloader().download(target);
       System.out.println("MNIST IDX files in " + target + "; use: ./gradroute mnist --data " + target);
       if (!FashionMnist.isInstalled()) System.out.println("(Fashion-MNIST: apt-get install " + FashionMnist.DEBIAN_PACKAGE + ")");

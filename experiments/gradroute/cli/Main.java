@@ -32,11 +32,17 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    Thread interrupted = new Thread(() -> System.err.println(
+        "gradroute: stopped by a signal (SIGINT/SIGTERM) before the command finished; a run with checkpoints continues with --resume --run NAME"));
+    Runtime.getRuntime().addShutdownHook(interrupted);
+    int rc = run(args);
+    Runtime.getRuntime().removeShutdownHook(interrupted); // finished: exiting is not an interruption
+    System.exit(rc);
   }
 
   /** Runs the CLI and returns its exit code; bad input ends in one clear line, not a stack trace. */
   public static int run(String... args) {
+    optIntoFlushDenormal();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       String verbose = System.getenv("GRADROUTE_DEBUG");
@@ -47,8 +53,15 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** Called by commands before they touch libtorch. */
-  static void initRuntime() {
-    TorchRuntime.init();
+  /**
+   * The CLI opts into flush-to-zero (see {@link TorchRuntime}; a library user decides for
+   * themselves) unless {@value TorchRuntime#FLUSH_DENORMAL_ENV} or {@code
+   * -D}{@value TorchRuntime#FLUSH_DENORMAL_PROPERTY} says otherwise: every later {@link
+   * TorchRuntime#init()} then turns it on.
+   */
+  static void optIntoFlushDenormal() {
+    if (System.getProperty(TorchRuntime.FLUSH_DENORMAL_PROPERTY) == null && System.getenv(TorchRuntime.FLUSH_DENORMAL_ENV) == null) {
+      System.setProperty(TorchRuntime.FLUSH_DENORMAL_PROPERTY, "true");
+    }
   }
 }

@@ -25,6 +25,9 @@ public final class RunOptions {
   @Option(names = "--resume", description = "continue the run named by --run from its checkpoints (the same config unless --force-resume)")
   boolean resume;
 
+  @Option(names = "--overwrite", description = "start the run named by --run afresh even though it exists: its folder is emptied first")
+  boolean overwrite;
+
   @Option(names = "--force-resume", description = "resume even though the config or the gradroute code differs from the run's config.json")
   boolean forceResume;
 
@@ -40,7 +43,7 @@ public final class RunOptions {
   private final List<ConfigOverride> flagOverrides = new ArrayList<>();
   private String shorthandPreset;
 
-  @Option(names = "--seeds", paramLabel = "SEEDS", description = "the config's seeds (a comma list, e.g. 0,1; minigrid: the number of seeds)")
+  @Option(names = "--seeds", paramLabel = "SEEDS", description = "the config's seeds, a comma list (e.g. 5,6,7)")
   void seeds(String value) {
     set("--seeds", "seeds", value);
   }
@@ -62,6 +65,11 @@ public final class RunOptions {
 
   public boolean resuming() {
     return resume;
+  }
+
+  /** --overwrite: a named run that exists is emptied and started afresh. */
+  public boolean overwriting() {
+    return overwrite;
   }
 
   public boolean forcingResume() {

@@ -6,6 +6,7 @@ import gradroute.config.ConfigOverride;
 import gradroute.config.Configs;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
+import gradroute.report.RunLock;
 import gradroute.runtime.Provenance;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,40 +93,83 @@ public final class RunSetup<C> {
     record.put("config", config);
     record.put("device", options.device.name());
     record.put("provenance", Provenance.collect());
+    refuseExistingRun(options, experiment);
     RunDirectory dir;
-    if (options.resume) {
-      dir = RunDirectory.existing(options.out, experiment, options.run);
-      List<String> differences = differences(dir.record(), Json.mapper().valueToTree(record));
-      if (!differences.isEmpty()) {
-        String what = "run '" + options.run + "' was started with another config or code: " + String.join("; ", differences);
-        if (!options.forceResume) {
-          throw new ConfigException("--resume: " + what + ". Give the same config (or none, to use the recorded one), another --run, "
-              + "or --force-resume to continue anyway");
-        }
-        log.warn("--force-resume: {}; config.json now records the new config", what);
-        dir.rewriteRecord(record);
-      }
-      List<String> settings = numberSettingDifferences(dir.record(), Json.mapper().valueToTree(record));
-      if (!settings.isEmpty()) log.warn("resuming '{}' with other thread or BLAS settings, so numbers may differ from an uninterrupted run: {}",
-          options.run, String.join("; ", settings));
-    } else {
-      if (options.run != null && RunDirectory.runs(options.out, experiment).contains(options.run)) {
-        log.warn("run '{}' exists in {}: starting it afresh (use --resume to continue it)", options.run, options.out.resolve(experiment));
-      }
-      dir = RunDirectory.create(options.out, experiment, options.run, record);
-    }
-    dir.clearOutcome();
+    RunLock lock = null;
     try {
-      body.run(config, dir, device, options.resume);
-    } catch (Exception | Error e) {
-      try {
-        if (options.resume || !dir.deleteIfOnlyRecord()) dir.markFailed(e);
-      } catch (java.io.IOException marking) {
-        e.addSuppressed(marking);
+      if (options.resume) {
+        dir = RunDirectory.existing(options.out, experiment, options.run);
+        lock = RunLock.acquire(dir.root());
+        List<String> differences = differences(dir.record(), Json.mapper().valueToTree(record));
+        if (!differences.isEmpty()) {
+          String what = "run '" + options.run + "' was started with another config or code: " + String.join("; ", differences);
+          if (!options.forceResume) {
+            throw new ConfigException("--resume: " + what + ". Give the same config (or none, to use the recorded one), another --run, "
+                + "or --force-resume to continue anyway");
+          }
+          log.warn("--force-resume: {}; config.json will record the new config once the run succeeds", what);
+          dir.rewriteRecordOnSuccess(record);
+        }
+        List<String> settings = numberSettingDifferences(dir.record(), Json.mapper().valueToTree(record));
+        if (!settings.isEmpty()) log.warn("resuming '{}' with other thread or BLAS settings, so numbers may differ from an uninterrupted run: {}",
+            options.run, String.join("; ", settings));
+      } else if (options.run != null) {
+        Path root = runRoot();
+        RunDirectory.requireRunName(options.run);
+        lock = lockNew(root);
+        if (options.overwrite) {
+          log.warn("--overwrite: emptying the existing run folder {}", root);
+          RunDirectory.clear(root);
+        }
+        dir = RunDirectory.create(options.out, experiment, options.run, record);
+      } else {
+        dir = RunDirectory.create(options.out, experiment, null, record);
+        lock = RunLock.acquire(dir.root());
       }
+    } catch (Exception | Error e) {
+      if (lock != null) lock.close();
       throw e;
     }
+    try (RunLock held = lock) {
+      dir.clearOutcome();
+      try {
+        body.run(config, dir, device, options.resume);
+      } catch (Exception | Error e) {
+        try {
+          if (options.resume || !dir.deleteIfOnlyRecord()) dir.markFailed(e);
+        } catch (java.io.IOException marking) {
+          e.addSuppressed(marking);
+        }
+        throw e;
+      }
+    }
     return dir;
+  }
+
+  /**
+   * A fresh run may not reuse an existing run's name: the old checkpoints would be resumed as if
+   * they were the new run's. Refused unless {@code --resume} or {@code --overwrite} says which is meant.
+   */
+  public static void refuseExistingRun(RunOptions options, String experiment) throws java.io.IOException {
+    if (options.overwrite && options.resume) throw new ConfigException("--overwrite starts the run afresh and --resume continues it; give one");
+    if (options.overwrite && options.run == null) throw new ConfigException("--overwrite needs --run NAME (the run to replace)");
+    if (!options.resume && options.run != null && RunDirectory.runs(options.out, experiment).contains(options.run) && !options.overwrite) {
+      throw new ConfigException("run '" + options.run + "' exists in " + options.out.resolve(experiment) + ": give --resume to continue it, "
+          + "--overwrite to replace it, or another --run");
+    }
+  }
+
+  /** Locks a new named run's folder; a folder this made and could not lock is removed again. */
+  private RunLock lockNew(Path root) throws java.io.IOException {
+    boolean existed = Files.exists(root);
+    try {
+      return RunLock.acquire(root);
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException("cannot create the run folder in " + options.out + ": " + gradroute.runtime.ErrorText.oneLine(e), e);
+    } catch (IllegalStateException busy) {
+      if (!existed) Files.deleteIfExists(root);
+      throw busy;
+    }
   }
 
   /** Config, device and code (gradroute version, commit) must match the recorded run. */

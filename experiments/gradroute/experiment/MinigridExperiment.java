@@ -96,7 +96,7 @@ public final class MinigridExperiment implements Callable<Integer> {
     RunSetup<MinigridConfig> setup = new RunSetup<>(run, "minigrid", MinigridConfig.class, "cpu");
     setup.start(setup.config(), (settings, dir, dev, resume) -> {
       System.out.printf("minigrid: %d runs, %d updates in all, on %s (%d side by side) -> %s%n",
-          settings.methodList().size() * settings.oversight().size() * settings.seeds(), settings.totalUpdates(),
+          settings.methodList().size() * settings.oversight().size() * settings.seeds().size(), settings.totalUpdates(),
           run.deviceName(), parallelRuns(dev), dir.root());
       OversightSweep sweep = new OversightSweep(settings, dev, dir, resume, parallelRuns(dev));
       if (sameAs != null) {

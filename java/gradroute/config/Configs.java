@@ -288,6 +288,7 @@ public final class Configs {
       Object value = k.get(config);
       if (value == null) continue;
       String key = prefix + k.name;
+      if (k.name.equals("seeds")) requireDistinct(key, numbers(value), overrides);
       if (k.range != null) {
         for (double x : numbers(value)) {
           if (!(x >= k.range.min() && x <= k.range.max())) {
@@ -297,6 +298,18 @@ public final class Configs {
         }
       } else if (isGroup(MAPPER.constructType(k.type))) {
         checkRanges(value, key + ".", overrides);
+      }
+    }
+  }
+
+  /** Each seed is one run (one checkpoint name, one per-seed value): a seed given twice is a mistake. */
+  private static void requireDistinct(String key, double[] values, List<ConfigOverride> overrides) {
+    if (values.length < 2) return;
+    java.util.Set<Double> seen = new java.util.HashSet<>();
+    for (double x : values) {
+      if (!seen.add(x)) {
+        throw new ConfigException(key + " lists seed " + (x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x))
+            + " twice; give each seed once" + fromFlags(overrides, key));
       }
     }
   }

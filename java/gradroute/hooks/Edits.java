@@ -1,5 +1,6 @@
 package gradroute.hooks;
 
+import gradroute.runtime.TensorChecks;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,19 +15,38 @@ public final class Edits {
   /**
    * Multiplies the activation at {@code point} by {@code keep}, which broadcasts against it (e.g.
    * {@code [d_mlp]} with 0 on the units to remove, 1 elsewhere).
+   *
+   * @throws IllegalArgumentException for an unknown point (naming near matches) or a null mask;
+   *     a mask that does not broadcast against the activation fails at the forward pass with an
+   *     error naming the point and both shapes
+   * @throws IllegalStateException for a closed mask
    */
   public static HookHandle ablate(HookedModel model, String point, Tensor keep) {
-    if (keep == null) throw new IllegalArgumentException("keep-mask for '" + point + "' is null");
+    TensorChecks.requireOpen("keep-mask for '" + point + "'", keep);
+    model.hooks().requirePoint(point);
+    long[] keepShape = keep.shape();
     Tensor retained = keep.retainReference();
-    return releasing(model.hooks().add(point, x -> x.mul(retained)), retained);
+    return releasing(model.hooks().add(point, x -> {
+      TensorChecks.requireBroadcastsInto("keep-mask", keepShape, x.shape(), "hook point '" + point + "' (Edits.ablate)");
+      return x.mul(retained);
+    }), retained);
   }
 
-  /** Adds {@code alpha · direction} to the activation at {@code point} (direction broadcasts against it). */
+  /**
+   * Adds {@code alpha · direction} to the activation at {@code point} (direction broadcasts against it).
+   *
+   * @throws IllegalStateException for a closed direction
+   */
   public static HookHandle steer(HookedModel model, String point, Tensor direction, double alpha) {
-    if (direction == null) throw new IllegalArgumentException("steering direction for '" + point + "' is null");
+    TensorChecks.requireOpen("steering direction for '" + point + "'", direction);
     if (!Double.isFinite(alpha)) throw new IllegalArgumentException("steering coefficient must be finite, got " + alpha);
+    model.hooks().requirePoint(point);
+    long[] shape = direction.shape();
     Tensor scaled = direction.mul(new Scalar(alpha)).retainReference();
-    return releasing(model.hooks().add(point, x -> x.add(scaled)), scaled);
+    return releasing(model.hooks().add(point, x -> {
+      TensorChecks.requireBroadcastsInto("steering direction", shape, x.shape(), "hook point '" + point + "' (Edits.steer)");
+      return x.add(scaled);
+    }), scaled);
   }
 
   private static HookHandle releasing(HookHandle hook, Tensor held) {

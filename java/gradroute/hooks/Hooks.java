@@ -66,7 +66,7 @@ public final class Hooks {
   /** @throws IllegalArgumentException if the model has no point {@code name} (the message lists near matches) */
   public void requirePoint(String name) {
     if (!points.contains(name)) {
-      throw new IllegalArgumentException("no hook point '" + name + "'; points look like " + suggestions(name));
+      throw new IllegalArgumentException("no hook point '" + name + "'; the nearest are " + suggestions(name));
     }
   }
 
@@ -111,11 +111,28 @@ public final class Hooks {
     return out;
   }
 
+  /** The points nearest to {@code name} by edit distance (a typo's intended point first). */
   private String suggestions(String name) {
-    String tail = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
-    List<String> near = new ArrayList<>();
-    for (String p : points) if (p.endsWith(tail) && near.size() < 4) near.add(p);
-    if (near.isEmpty()) for (String p : points) if (near.size() < 6) near.add(p);
-    return near + " (" + points.size() + " in all)";
+    List<String> near = new ArrayList<>(points);
+    near.sort(java.util.Comparator.comparingInt((String p) -> editDistance(name, p)).thenComparing(p -> p));
+    return near.subList(0, Math.min(4, near.size())) + " (" + points.size() + " in all)";
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 }

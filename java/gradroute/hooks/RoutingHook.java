@@ -76,7 +76,11 @@ public final class RoutingHook implements UnaryOperator<Tensor> {
             + " does not match the activation " + java.util.Arrays.toString(x.shape()));
       }
     }
-    return router.routeIndexed(x, table, index, weight, scale);
+    // a masking rule builds its indices on the CPU; the native op wants them on the activation's device
+    org.bytedeco.pytorch.Device device = x.device();
+    Tensor onDevice = index.device().equals(device) ? index : index.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long);
+    Tensor w = weight == null || weight.device().equals(device) ? weight : weight.to(device, weight.scalar_type());
+    return router.routeIndexed(x, table, onDevice, w, scale);
   }
 
   /** Frees the table. */

@@ -239,6 +239,16 @@ public final class Gpt implements HookedModel, AutoCloseable {
 
   // ----------------------------------------------------------------------------------- forward
 
+  /** libtorch's own error for a token outside the vocabulary is "index out of range in self". */
+  private void requireInVocabulary(Tensor tokens) {
+    if (tokens.numel() == 0) return;
+    long lo = tokens.min().item_long(), hi = tokens.max().item_long();
+    if (lo < 0 || hi >= config.vocab()) {
+      throw new IllegalArgumentException("token id " + (lo < 0 ? lo : hi) + " is outside the vocabulary of " + config.vocab()
+          + " tokens (ids 0.." + (config.vocab() - 1) + ")");
+    }
+  }
+
   /** Logits {@code [batch, pos, vocab]} of int64 tokens {@code [batch, pos]}. */
   public Tensor forward(Tensor tokens) {
     return run(tokens, config.nLayers(), true);
@@ -258,6 +268,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
 
   private Tensor run(Tensor tokens, int stopAt, boolean logits) {
     checkOpen();
+    gradroute.runtime.TensorChecks.requireOpen("tokens", tokens);
     if (tokens.dim() != 2) {
       throw new IllegalArgumentException("tokens must be [batch, pos], got shape " + Arrays.toString(tokens.shape()));
     }
@@ -266,6 +277,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
       throw new IllegalArgumentException("sequence length " + len + " is outside 1.." + config.nCtx() + " (n_ctx)");
     }
     if (tokens.scalar_type().intern() != ScalarType.Long) tokens = tokens.to(ScalarType.Long);
+    requireInVocabulary(tokens);
     if (!tokens.device().equals(device)) tokens = tokens.to(device, ScalarType.Long);
     long d = config.dModel();
 
@@ -429,14 +441,14 @@ public final class Gpt implements HookedModel, AutoCloseable {
     load(m);
     InputArchive o = new InputArchive();
     archive.read("optimizer", o);
-    optimizer.load(o);
+    gradroute.train.ModuleState.loadOptimizer(optimizer, o);
   }
 
   /** Saves to a libtorch archive file, atomically. */
   public void save(Path file) throws IOException {
     OutputArchive out = new OutputArchive();
     save(out);
-    gradroute.report.AtomicFiles.writeFile(file, temp -> out.save_to(temp.toString()));
+    gradroute.train.Archives.save(out, file, 0);
   }
 
   /**

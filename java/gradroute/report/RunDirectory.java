@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  * Creating it writes the run's {@code config.json} first, so every result sits next to the
  * configuration that produced it.
  *
- * <p>A named run reuses its folder if it exists (re-running overwrites files one by one, each
- * atomically). An unnamed run is named by its local start time, {@code yyyyMMdd-HHmmss}, with
+ * <p>A named run reuses its folder if it exists (callers decide whether that is allowed: the CLI
+ * refuses it unless told to resume or to {@link #clear overwrite}). An unnamed run is named by its local start time, {@code yyyyMMdd-HHmmss}, with
  * {@code -2}, {@code -3}, ... appended when that folder already exists.
  *
  * <p>A result is {@code summary.json}, written last ({@link #writeSummary}); a run that fails
@@ -39,6 +39,7 @@ public final class RunDirectory {
   private final String experiment;
   private final String runName;
   private JsonNode record;
+  private boolean recordPending;
 
   private RunDirectory(Path root, String experiment, String runName, JsonNode record) {
     this.root = root;
@@ -110,18 +111,40 @@ public final class RunDirectory {
     return record;
   }
 
-  /** Rewrites config.json (a resumed run that was told to continue with a changed config). */
-  public void rewriteRecord(Object config) throws IOException {
+  /**
+   * Records a changed config for a resumed run that was told to continue with it: the summary
+   * carries it at once, config.json only once the run succeeds ({@link #writeSummary}), so a run
+   * that fails still resumes with its original config.
+   */
+  public void rewriteRecordOnSuccess(Object config) {
     record = Json.mapper().valueToTree(config);
-    Json.write(path(CONFIG_FILE), config);
+    recordPending = true;
   }
 
   /** The run's result: {@code summary} with the run's record (config, provenance) as its {@code run} member. */
   public void writeSummary(Object summary) throws IOException {
     JsonNode tree = Json.mapper().valueToTree(summary);
     if (tree instanceof ObjectNode obj && record != null) obj.set("run", record);
+    if (recordPending) {
+      Json.write(path(CONFIG_FILE), record);
+      recordPending = false;
+    }
     Json.write(path(SUMMARY_FILE), tree);
     Files.deleteIfExists(root.resolve(FAILED_FILE));
+  }
+
+  /**
+   * Empties an existing run folder (all but its {@link RunLock} file) so that a run started afresh
+   * under the same name ({@code --overwrite}) cannot pick up the old run's checkpoints or results.
+   */
+  public static void clear(Path runFolder) throws IOException {
+    if (!Files.isDirectory(runFolder)) return;
+    try (Stream<Path> all = Files.walk(runFolder)) {
+      for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        if (p.equals(runFolder) || p.equals(runFolder.resolve(RunLock.FILE))) continue;
+        Files.delete(p);
+      }
+    }
   }
 
   /** Removes an earlier outcome (summary or failure mark) before the run is (re)started. */
@@ -130,9 +153,17 @@ public final class RunDirectory {
     Files.deleteIfExists(root.resolve(FAILED_FILE));
   }
 
-  /** Marks the run failed: FAILED.json names the error, and no summary.json remains. */
+  /**
+   * Marks the run failed: FAILED.json names the error, and no summary.json nor plot (PNG) of an
+   * earlier outcome remains beside it.
+   */
   public void markFailed(Throwable error) throws IOException {
     Files.deleteIfExists(root.resolve(SUMMARY_FILE));
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".png")) Files.delete(p);
+      }
+    }
     Map<String, Object> failure = new LinkedHashMap<>();
     failure.put("error", ErrorText.oneLine(error));
     failure.put("type", error.getClass().getName());
@@ -140,14 +171,18 @@ public final class RunDirectory {
     Json.write(path(FAILED_FILE), failure);
   }
 
-  /** Deletes the folder if it holds nothing but config.json (a run that failed before writing anything). */
+  /**
+   * Deletes the folder if it holds nothing but config.json (and its {@link RunLock} file): a run
+   * that failed before writing anything.
+   */
   public boolean deleteIfOnlyRecord() throws IOException {
     List<Path> entries = new ArrayList<>();
     try (Stream<Path> children = Files.list(root)) {
-      children.forEach(entries::add);
+      children.filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).forEach(entries::add);
     }
     if (entries.size() != 1 || !entries.get(0).getFileName().toString().equals(CONFIG_FILE)) return false;
     Files.delete(entries.get(0));
+    Files.deleteIfExists(root.resolve(RunLock.FILE));
     Files.delete(root);
     try (Stream<Path> siblings = Files.list(root.getParent())) {
       if (siblings.findAny().isEmpty()) Files.delete(root.getParent()); // the experiment's folder, if this made it
@@ -190,6 +225,15 @@ public final class RunDirectory {
         // another run started in the same second; take the next suffix
       }
     }
+  }
+
+  /**
+   * Checks that {@code runName} is a single folder name.
+   *
+   * @throws IllegalArgumentException naming the value otherwise
+   */
+  public static void requireRunName(String runName) {
+    requireSegment(runName, "run name");
   }
 
   private static void requireSegment(String name, String what) {

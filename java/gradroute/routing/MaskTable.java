@@ -102,6 +102,9 @@ public final class MaskTable {
 
     /** {@code on} on the given (flattened) dims, {@code off} elsewhere. */
     public Builder dims(int[] dims, double on, double off) {
+      if (Double.isNaN(on) || Double.isNaN(off)) {
+        throw new IllegalArgumentException("mask row " + rows.size() + ": on and off must be numbers, got on=" + on + ", off=" + off);
+      }
       float[] row = new float[width];
       Arrays.fill(row, (float) off);
       for (int d : dims) {
@@ -118,6 +121,9 @@ public final class MaskTable {
     public Builder values(float... row) {
       if (row.length != width) {
         throw new IllegalArgumentException("mask row has " + row.length + " values, expected " + width);
+      }
+      for (int i = 0; i < row.length; i++) {
+        if (Float.isNaN(row[i])) throw new IllegalArgumentException("mask row " + rows.size() + " holds NaN at dim " + i);
       }
       rows.add(row.clone());
       return this;

@@ -17,7 +17,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code gradroute.profile.Profiler}), the fused optimiser steps of {@code optim_ops.h} (used by
  * {@code gradroute.train.FusedAdam}), the split linear layer of {@code linear_ops.h} (used by
  * {@code gradroute.model.Linear}) and the benchmarks' {@code bench_support.h}. Preset {@link Tensor}s pass straight through:
- * no copies, and the autograd graph is libtorch's own. Use {@link Routing} rather than this class.
+ * no copies, and the autograd graph is libtorch's own. Use {@link Router#NATIVE} rather than this class.
  *
  * <p>The torch preset is loaded first so that libc10/libtorch_cpu are already in the process when
  * our module (which links against them by soname) is loaded.

@@ -3,15 +3,15 @@ package gradroute.routing;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Checks every {@link Router} does before touching native code: a null or freed tensor is an
- * {@link IllegalArgumentException} naming the argument (not JavaCPP's "Pointer address of argument
+ * Checks every {@link Router} does before touching native code: a null tensor is an {@link
+ * IllegalArgumentException} and a closed (freed) one an {@link IllegalStateException}, naming the argument (not JavaCPP's "Pointer address of argument
  * 1 is NULL"), and the scale of {@code routeIndexed} must be finite and non-negative.
  */
 final class RouteArguments {
   private RouteArguments() {}
 
   static void require(String op, String name, Tensor t) {
-    if (t == null || t.isNull()) throw new IllegalArgumentException(op + ": " + name + " is null");
+    gradroute.runtime.TensorChecks.requireOpen(op + ": " + name, t);
   }
 
   static void requireScale(double scale) {

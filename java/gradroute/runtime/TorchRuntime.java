@@ -15,18 +15,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One-time set-up of libtorch for every entry point (CLI, tests, benchmarks, library users): threads,
- * flush-to-zero and devices.
+ * One-time set-up of libtorch for every entry point (CLI, tests, benchmarks, library users): threads
+ * and devices, and flush-to-zero when asked for.
  *
- * <p>Flush-to-zero is on by default: late in training weights, activations and Adam moments reach
- * subnormal floats, and every CPU kernel touching them runs about 10× slower (the MNIST step fell
- * from 20 to 1.4 steps/s). Set {@code GRADROUTE_FLUSH_DENORMAL=0} or
- * {@code -Dgradroute.flushDenormal=false} to keep IEEE subnormals. The mode is per thread: it holds
- * on the thread that calls {@link #init()} (every call re-applies it there) and libtorch's intra-op
- * threads. The JVM resets the mode whenever native code calls into Java (JDK 17's first reflective
- * calls, class initialisers, new threads), so the launcher and surefire pass
- * {@code -Dsun.reflect.noInflation=true}, and any other thread calls {@link #init()} or
- * {@link #applyFlushDenormalToThisThread()} before its tensor code.
+ * <p>{@link #init()} sets libtorch's intra-op thread count and OpenBLAS's (see there) and nothing
+ * else: it leaves the floating-point mode of the process alone, so a host application's own
+ * arithmetic keeps IEEE subnormals.
+ *
+ * <p>Flush-to-zero is an explicit opt-in, {@link #enableFlushDenormal()}, which the gradroute CLI
+ * calls: late in training weights, activations and Adam moments reach subnormal floats, and every
+ * CPU kernel touching them runs about 10&times; slower (the MNIST step fell from 20 to 1.4 steps/s).
+ * It changes the arithmetic of the calling Java thread as well (e.g. {@code Float.MIN_NORMAL / 4}
+ * becomes 0 there), which is why a library does not do it unasked. {@code
+ * -Dgradroute.flushDenormal=true} (or {@code GRADROUTE_FLUSH_DENORMAL=1}) makes {@link #init()}
+ * enable it too (the tests run so); {@code false}/{@code 0} keeps it off even when {@link
+ * #enableFlushDenormal()} is called. The mode is per thread: it holds on the thread that enables
+ * it (every later {@link #init()} call re-applies it there) and libtorch's intra-op threads. The
+ * JVM resets the mode whenever native code calls into Java (JDK 17's first reflective calls, class
+ * initialisers, new threads), so the launcher and surefire pass {@code
+ * -Dsun.reflect.noInflation=true}, and any other thread calls {@link #init()} or {@link
+ * #applyFlushDenormalToThisThread()} before its tensor code.
  *
  * <p>libgomp reads {@code OMP_WAIT_POLICY} and {@code GOMP_SPINCOUNT} when it loads, so they cannot
  * be set from Java: the launcher, surefire and the data-parallel launcher put
@@ -43,7 +51,7 @@ public final class TorchRuntime {
   private static volatile boolean initialised;
   private static volatile boolean flushDenormal;
 
-  /** The system property and environment variable that turn flush-to-zero off ("0", "false", "off"). */
+  /** The system property and environment variable that turn flush-to-zero on ("1", "true", "on") or off ("0", "false", "off"). */
   public static final String FLUSH_DENORMAL_PROPERTY = "gradroute.flushDenormal";
   public static final String FLUSH_DENORMAL_ENV = "GRADROUTE_FLUSH_DENORMAL";
 
@@ -88,20 +96,23 @@ public final class TorchRuntime {
 
   /**
    * Once: sets libtorch's intra-op threads to {@code OMP_NUM_THREADS} when that is a positive
-   * number (to share the machine between processes), else to the physical core count, turns
-   * flush-to-zero on unless told not to, and logs it. Every later call only re-applies the flush
-   * mode to the calling thread.
+   * number (to share the machine between processes), else to the physical core count; sets
+   * OpenBLAS to one thread unless {@code OPENBLAS_NUM_THREADS} is set; warns when {@code
+   * OMP_WAIT_POLICY} is not passive; and logs it all. It turns flush-to-zero on only when {@value
+   * #FLUSH_DENORMAL_PROPERTY} or {@value #FLUSH_DENORMAL_ENV} asks for it (see the class comment).
+   * Every later call only re-applies flush-to-zero to the calling thread, when it is on.
    */
   public static synchronized void init() {
     if (initialised) {
-      gradroute.routing.NativeRouting.set_flush_denormal_on_this_thread(flushDenormal);
+      if (flushDenormal) gradroute.routing.NativeRouting.set_flush_denormal_on_this_thread(true);
       return;
     }
     int threads = requestedThreads(System.getenv("OMP_NUM_THREADS"), physicalCores());
     torch.set_num_threads(threads);
     int blasThreads = singleThreadedBlas();
-    boolean wanted = flushDenormalWanted(System.getProperty(FLUSH_DENORMAL_PROPERTY), System.getenv(FLUSH_DENORMAL_ENV));
-    flushDenormal = gradroute.routing.NativeRouting.set_flush_denormal(wanted) && wanted;
+    if (Boolean.TRUE.equals(flushDenormalSetting(System.getProperty(FLUSH_DENORMAL_PROPERTY), System.getenv(FLUSH_DENORMAL_ENV)))) {
+      flushDenormal = gradroute.routing.NativeRouting.set_flush_denormal(true);
+    }
     String policy = System.getenv("OMP_WAIT_POLICY");
     if (!"passive".equalsIgnoreCase(policy)) {
       log.warn("OMP_WAIT_POLICY is '{}', not 'passive': OpenMP threads will spin and slow BLAS down; "
@@ -109,8 +120,23 @@ public final class TorchRuntime {
     }
     log.info("libtorch: {} threads, BLAS {} ({} thread(s)), OMP_WAIT_POLICY={}, GOMP_SPINCOUNT={}, flush-to-zero {}, malloc {}",
         torch.get_num_threads(), blasLibrary(), blasThreads, policy, System.getenv("GOMP_SPINCOUNT"),
-        flushDenormal ? "on" : "off (" + FLUSH_DENORMAL_ENV + ")", mallocSettings());
+        flushDenormal ? "on" : "off", mallocSettings());
     initialised = true;
+  }
+
+  /**
+   * Opt-in: {@link #init()}, then flush-to-zero on for libtorch and the calling thread, unless
+   * {@value #FLUSH_DENORMAL_PROPERTY} or {@value #FLUSH_DENORMAL_ENV} says off. Subnormal floats
+   * then read as zero on this thread, in Java code too. Returns whether it is on.
+   */
+  public static synchronized boolean enableFlushDenormal() {
+    init();
+    if (!flushDenormal && !Boolean.FALSE.equals(flushDenormalSetting(System.getProperty(FLUSH_DENORMAL_PROPERTY),
+        System.getenv(FLUSH_DENORMAL_ENV)))) {
+      flushDenormal = gradroute.routing.NativeRouting.set_flush_denormal(true);
+      log.info("flush-to-zero on");
+    }
+    return flushDenormal;
   }
 
   /** OpenBLAS's thread count now (-1 if OpenBLAS cannot be queried). */
@@ -133,7 +159,7 @@ public final class TorchRuntime {
     }
   }
 
-  /** Whether libtorch flushes subnormal floats to zero (the default; see the class comment). */
+  /** Whether libtorch flushes subnormal floats to zero (off unless enabled; see the class comment). */
   public static boolean flushDenormal() {
     init();
     return flushDenormal;
@@ -144,11 +170,14 @@ public final class TorchRuntime {
     init();
   }
 
-  /** Off only when the property (first) or the variable says "0", "false" or "off". */
-  static boolean flushDenormalWanted(String property, String env) {
+  /** What the property (first) or the variable says: true for "1"/"true"/"on"/"yes", false for "0"/"false"/"off"/"no", else null. */
+  static Boolean flushDenormalSetting(String property, String env) {
     String v = property != null && !property.isBlank() ? property : env;
-    if (v == null || v.isBlank()) return true;
-    return !List.of("0", "false", "off", "no").contains(v.trim().toLowerCase(java.util.Locale.ROOT));
+    if (v == null || v.isBlank()) return null;
+    String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+    if (List.of("1", "true", "on", "yes").contains(t)) return true;
+    if (List.of("0", "false", "off", "no").contains(t)) return false;
+    return null;
   }
 
   /** Parses a device name ("cpu", "cuda", "cuda:1") and checks that it is usable here. */

@@ -30,7 +30,7 @@ import java.util.stream.StreamSupport;
  *   <li>a JSON array of objects with a {@code story} or {@code text} field;</li>
  *   <li>JSON lines, one such object per line.</li>
  * </ul>
- * The format is chosen by the first non-blank character ({@code [} array, {@code {} JSON lines,
+ * The format is chosen by the first non-blank character (<code>[</code> array, <code>{</code> JSON lines,
  * anything else plain text; {@code .json}/{@code .jsonl} files must be JSON). Parquet is not read:
  * convert it to JSON lines first. Streams must be closed (try-with-resources) to release the file.
  */
@@ -262,7 +262,7 @@ public final class TinyStoriesReader {
     }
 
     /** The offset of the first byte of {@code file} that does not decode as UTF-8, or -1. */
-    static long firstInvalidUtf8Byte(Path file) {
+    public static long firstInvalidUtf8Byte(Path file) {
         java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);

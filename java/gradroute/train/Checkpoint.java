@@ -65,6 +65,18 @@ public final class Checkpoint {
     return Files.exists(marker) || Files.exists(previous);
   }
 
+  /**
+   * The archives of this checkpoint in its directory ({@code <name>-<step>.pt}), sorted: when they
+   * exist without a marker, the markers were deleted and which archive is current is unknown.
+   */
+  List<String> archives() throws IOException {
+    if (!Files.isDirectory(marker.getParent())) return List.of();
+    String own = java.util.regex.Pattern.quote(base) + "-\\d+(-\\d+)?\\.pt";
+    try (Stream<Path> files = Files.list(marker.getParent())) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches(own)).sorted().toList();
+    }
+  }
+
   /** The marker file ({@code <name>.json}). */
   public Path marker() {
     return marker;
@@ -83,10 +95,8 @@ public final class Checkpoint {
     Path archive = marker.resolveSibling(archiveName);
     OutputArchive out = new OutputArchive();
     trainable.save(out);
-    AtomicFiles.writeFile(archive, temp -> {
-      out.save_to(temp.toString());
-      stageHook.accept(Stage.ARCHIVE_TEMP_WRITTEN);
-    });
+    long expected = current == null ? 0 : Files.size(marker.resolveSibling(current.archive()));
+    Archives.save(out, archive, expected, () -> stageHook.accept(Stage.ARCHIVE_TEMP_WRITTEN));
     String archiveSha = sha256(archive);
     stageHook.accept(Stage.ARCHIVE_WRITTEN);
     if (current != null) {

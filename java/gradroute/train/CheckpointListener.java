@@ -28,7 +28,13 @@ public final class CheckpointListener implements TrainingListener {
 
   @Override
   public void onStart(TrainingRun run) throws IOException {
-    if (run.resume() && checkpoint.exists()) run.resumeAt(checkpoint.load(run.trainable(), run.history()));
+    if (!run.resume()) return;
+    if (checkpoint.exists()) {
+      run.resumeAt(checkpoint.load(run.trainable(), run.history()));
+    } else if (!checkpoint.archives().isEmpty()) {
+      throw new IOException("cannot resume: " + checkpoint.marker() + " and its previous marker are missing but archives "
+          + String.join(", ", checkpoint.archives()) + " remain, so which one is current is unknown; start the run afresh");
+    }
   }
 
   @Override

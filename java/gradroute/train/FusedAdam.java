@@ -12,8 +12,8 @@ import org.bytedeco.pytorch.AdamW;
  * own state, so {@code save}/{@code load} checkpoints, parameter groups and learning-rate
  * changes work as before. The training loops of gradroute use it in place of {@code step()}.
  *
- * @throws RuntimeException (from the native core) naming the parameter, for a sparse gradient, a
- *     non-contiguous parameter, or a gradient or moment of another dtype, device or shape
+ * <p>A sparse gradient, a non-contiguous parameter, or a gradient or moment of another dtype,
+ * device or shape is a RuntimeException from the native core naming the parameter.
  */
 public final class FusedAdam {
   private FusedAdam() {}

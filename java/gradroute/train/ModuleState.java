@@ -76,7 +76,21 @@ public final class ModuleState {
     load(model, m);
     InputArchive o = new InputArchive();
     archive.read("optimizer", o);
-    optimizer.load(o);
+    loadOptimizer(optimizer, o);
+  }
+
+  /**
+   * Restores an optimiser's state (moments, step counts) but keeps the learning rate it was built
+   * with: libtorch's {@code Optimizer::load} also restores each group's options, so a run resumed
+   * with a changed learning rate would silently train at the checkpoint's.
+   */
+  public static void loadOptimizer(org.bytedeco.pytorch.Optimizer optimizer, InputArchive archive) {
+    var groups = optimizer.param_groups();
+    double[] lr = new double[Math.toIntExact(groups.size())];
+    for (int i = 0; i < lr.length; i++) lr[i] = groups.get(i).options().get_lr();
+    optimizer.load(archive);
+    var restored = optimizer.param_groups();
+    for (int i = 0; i < lr.length && i < restored.size(); i++) restored.get(i).options().set_lr(lr[i]);
   }
 
   private static void readInto(Map<String, Tensor> targets, InputArchive archive, boolean buffers, Map<Tensor, Tensor> read) {

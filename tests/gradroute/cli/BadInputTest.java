@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.config.ConfigOverride;
 import gradroute.config.Configs;
 import gradroute.config.Range;
+import gradroute.report.RunDirectory;
+import gradroute.report.RunLock;
 import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.tinystories.TinyStoriesConfig;
 import gradroute.experiment.minigrid.MinigridConfig;
@@ -214,5 +217,178 @@ class BadInputTest {
     String err = captured.toString(StandardCharsets.UTF_8);
     assertTrue(err.contains("cannot create the run folder in /proc/forbidden: /proc/forbidden: no such file or directory"), err);
     assertFalse(Files.exists(Path.of("/proc/forbidden")));
+  }
+
+  // ------------------------------------------------------------------ runs: rerun, lock, resume state (issue 29)
+
+  private RunSetup<MnistConfig> setup(String... args) {
+    RunOptions options = new RunOptions();
+    new picocli.CommandLine(options).parseArgs(args);
+    return new RunSetup<>(options, "mnist", MnistConfig.class, "cpu");
+  }
+
+  /** A finished run as it lies on disk: config.json, a checkpoint, a plot and summary.json. */
+  private void finishedRun(String name) throws Exception {
+    RunSetup<MnistConfig> s = setup("--out", out.toString(), "--run", name, "--preset", "quick");
+    s.start(s.config(), (c, dir, device, resume) -> {
+      Files.writeString(dir.path("checkpoint.json"), "{\"old\": true}");
+      gradroute.report.AtomicFiles.write(dir.path("plots/loss.png"), new byte[] {1, 2, 3});
+      dir.writeSummary(Map.of("S", 1.2));
+    });
+  }
+
+  private static String recordedEpochs(Path run) throws Exception {
+    return gradroute.report.Json.readTree(run.resolve("config.json")).get("config").get("epochs").asText();
+  }
+
+  @Test
+  void rerunningAnExistingRunWithoutResumeIsRefusedUnlessOverwriteWhichEmptiesIt() throws Exception {
+    finishedRun("st");
+    Path st = out.resolve("mnist/st");
+    Outcome o = cli("mnist", "--quick", "--run", "st", "--epochs", "3");
+    assertNotEquals(0, o.rc(), "a rerun into an existing run was accepted");
+    assertTrue(o.err().startsWith("error: run 'st' exists in " + out.resolve("mnist") + ": give --resume to continue it, --overwrite")
+        && o.err().strip().lines().count() == 1, o.err());
+    assertEquals("20", recordedEpochs(st), "the refused rerun changed the old run");
+    assertTrue(Files.exists(st.resolve("checkpoint.json")));
+
+    RunSetup<MnistConfig> again = setup("--out", out.toString(), "--run", "st", "--preset", "quick", "--set", "epochs=3", "--overwrite");
+    again.start(again.config(), (c, dir, device, resume) -> {
+      assertFalse(Files.exists(dir.path("checkpoint.json")), "--overwrite kept the old run's checkpoint");
+      assertFalse(Files.exists(dir.path("plots/loss.png")), "--overwrite kept the old run's plot");
+      assertFalse(Files.exists(dir.path(RunDirectory.SUMMARY_FILE)));
+    });
+    assertEquals("3", recordedEpochs(st));
+    Outcome both = cli("mnist", "--quick", "--overwrite", "--resume", "--run", "st");
+    assertTrue(both.rc() != 0 && both.err().contains("--overwrite starts the run afresh and --resume continues it; give one"), both.err());
+  }
+
+  @Test
+  void aSecondRunIntoAFolderInUseIsRefused() throws Exception {
+    Path busy = out.resolve("mnist/busy");
+    try (RunLock held = RunLock.acquire(busy)) {
+      Outcome o = cli("mnist", "--quick", "--run", "busy");
+      assertNotEquals(0, o.rc(), "a second run into a locked folder was accepted");
+      assertTrue(o.err().contains("run folder " + busy + " is in use by another run"), o.err());
+      assertFalse(Files.exists(busy.resolve(RunDirectory.CONFIG_FILE)), "the refused run wrote its config.json");
+    }
+    finishedRun("done");
+    try (RunLock held = RunLock.acquire(out.resolve("mnist/done"))) {
+      Outcome o = cli("mnist", "--resume", "--run", "done");
+      assertTrue(o.rc() != 0 && o.err().contains("is in use by another run"), o.err());
+    }
+    assertFalse(Files.exists(out.resolve("mnist/done/" + RunLock.FILE)), "the lock file outlived its run");
+  }
+
+  @Test
+  void aSeedGivenTwiceIsRefused() throws Exception {
+    assertRejected(cli("mnist", "--seeds", "0,0"), "seeds lists seed 0 twice", "mnist --seeds 0,0");
+    assertRejected(cli("mnist", "--set", "seeds=1,2,1"), "seeds lists seed 1 twice", "mnist --set seeds=1,2,1");
+    assertRejected(cli("tinystories", "--seeds", "3,3"), "seeds lists seed 3 twice", "tinystories --seeds 3,3");
+    assertRejected(cli("nanogpt", "steer", "--seeds", "0,0"), "seeds lists seed 0 twice", "nanogpt steer --seeds 0,0");
+    assertRejected(cli("minigrid", "--seeds", "5,5"), "seeds lists seed 5 twice", "minigrid --seeds 5,5");
+  }
+
+  @Test
+  void minigridSeedsAreAListLikeEveryOtherCommands() throws Exception {
+    MinigridConfig preset = Configs.preset(MinigridConfig.class, RunSetup.CONFIG_RESOURCES + "minigrid", "quick");
+    MinigridConfig chosen = Configs.withOverrides(preset, MinigridConfig.class, List.of(new ConfigOverride("--seeds", "seeds", "5,6,7")));
+    assertEquals(List.of(5, 6, 7), chosen.seeds());
+  }
+
+  @Test
+  void aFailedForceResumeKeepsTheRecordedConfigSoThePlainResumeStillWorks() throws Exception {
+    finishedRun("r");
+    Path r = out.resolve("mnist/r");
+    RunSetup<MnistConfig> forced = setup("--out", out.toString(), "--run", "r", "--preset", "quick", "--set", "epochs=3", "--resume", "--force-resume");
+    assertThrows(IllegalStateException.class, () -> forced.start(forced.config(), (c, dir, device, resume) -> {
+      throw new IllegalStateException("disk gone");
+    }));
+    assertEquals("20", recordedEpochs(r), "a failed --force-resume rewrote config.json");
+    RunSetup<MnistConfig> plain = setup("--out", out.toString(), "--run", "r", "--resume");
+    plain.start(plain.config(), (c, dir, device, resume) -> dir.writeSummary(Map.of("S", 1.0))); // no false difference
+
+    RunSetup<MnistConfig> succeeding = setup("--out", out.toString(), "--run", "r", "--preset", "quick", "--set", "epochs=3", "--resume", "--force-resume");
+    succeeding.start(succeeding.config(), (c, dir, device, resume) -> dir.writeSummary(Map.of("S", 1.1)));
+    assertEquals("3", recordedEpochs(r), "a successful --force-resume records its config");
+  }
+
+  @Test
+  void aFailedResumeLeavesNoPlotOfTheEarlierOutcome() throws Exception {
+    finishedRun("p");
+    Path p = out.resolve("mnist/p");
+    RunSetup<MnistConfig> resumed = setup("--out", out.toString(), "--run", "p", "--resume");
+    assertThrows(IllegalStateException.class, () -> resumed.start(resumed.config(), (c, dir, device, resume) -> {
+      throw new IllegalStateException("crashed");
+    }));
+    assertTrue(Files.exists(p.resolve(RunDirectory.FAILED_FILE)));
+    assertFalse(Files.exists(p.resolve("plots/loss.png")), "the earlier run's plot lies beside FAILED.json");
+  }
+
+  @Test
+  void workersAboveTheCoresAreCapped() {
+    WorkersOption w = new WorkersOption();
+    new picocli.CommandLine(w).parseArgs("--workers", "999");
+    w.check();
+    assertEquals(Math.min(999, Runtime.getRuntime().availableProcessors()), w.resolve(true));
+  }
+
+  @Test
+  void dataMnistIntoAFileSaysItIsAFile(@TempDir Path tmp) throws Exception {
+    Path file = Files.writeString(tmp.resolve("idx"), "x");
+    PrintStream saved = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int rc;
+    try {
+      rc = Main.run("data", "mnist", "--dir", file.toString());
+    } finally {
+      System.setErr(saved);
+    }
+    String err = captured.toString(StandardCharsets.UTF_8);
+    assertNotEquals(0, rc);
+    assertTrue(err.equals("error: --dir " + file + ": is a file, not a directory (the IDX files go into a directory)\n"), err);
+  }
+
+  // ------------------------------------------------------------------ nanogpt steer corpus and token (issue 29)
+
+  private static List<String> cacheEntries(String corpusName) throws Exception {
+    Path cache = gradroute.data.DataCache.defaultDir().resolve("nanogpt");
+    if (!Files.isDirectory(cache)) return List.of();
+    try (var entries = Files.list(cache)) {
+      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(corpusName)).toList();
+    }
+  }
+
+  @Test
+  void aOneLineCorpusIsRefusedAndLeavesNoCacheEntry(@TempDir Path tmp) throws Exception {
+    String name = "oneline-" + System.nanoTime() + ".txt";
+    Path corpus = Files.writeString(tmp.resolve(name), "In the beginning God created the heaven and the earth.\n");
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString()),
+        "--corpus " + name + " has 1 non-blank lines; every 20th block of 50 lines is held out for validation, so it needs at least 951 lines",
+        "nanogpt steer one-line corpus");
+    assertEquals(List.of(), cacheEntries(name), "a cache entry of the refused corpus was left");
+  }
+
+  @Test
+  void aCorpusThatIsNotUtf8NamesTheByte(@TempDir Path tmp) throws Exception {
+    Path notUtf8 = tmp.resolve("latin1.txt");
+    Files.write(notUtf8, new byte[] {'T', 'o', 'm', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", notUtf8.toString()), notUtf8 + ": not valid UTF-8 at byte 4",
+        "nanogpt steer --corpus not UTF-8");
+  }
+
+  @Test
+  void aRoutedWordTooRareIsRefusedWithTheSpacedFormSuggested(@TempDir Path tmp) throws Exception {
+    String name = "rare-" + System.nanoTime() + ".txt";
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 1000; i++) text.append(i % 3 == 0 ? "and they went down into Egypt again\n" : "the cat sat on the mat with the dog\n");
+    Path corpus = Files.writeString(tmp.resolve(name), text);
+    assertRejected(cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString(), "--token", "Egypt"),
+        "--token 'Egypt' occurs 0 times in the ", "nanogpt steer --token Egypt");
+    Outcome o = cli("nanogpt", "steer", "--quick", "--corpus", corpus.toString(), "--token", "Egypt");
+    assertTrue(o.err().contains("routing needs at least 100 and 10; the corpus has 'Egypt' 334 times after a space: try --token ' Egypt'"),
+        o.err());
+    assertEquals(List.of(), cacheEntries(name));
   }
 }

@@ -67,6 +67,39 @@ class CacheAndEditsTest {
   }
 
   @Test
+  void mistakesOutsideTheRouterNameWhatAndWhere() {
+    GptConfig c = TinyModels.config();
+    try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 3); NoGradGuard g = new NoGradGuard()) {
+      Tensor tokens = TinyModels.tokens(5, 2, 4, c.vocab());
+      // a keep-mask of the wrong shape: one line naming the hook point and both shapes, not a libtorch trace
+      try (HookHandle h = Edits.ablate(m, "blocks.0.mlp.hook_post", torch.ones(c.dModel() + 1))) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.forward(tokens));
+        assertTrue(e.getMessage().startsWith("keep-mask of shape [" + (c.dModel() + 1) + "] does not broadcast against the activation [2, 4, ")
+            && e.getMessage().endsWith("at hook point 'blocks.0.mlp.hook_post' (Edits.ablate)"), e.getMessage());
+      }
+      // closed tensors: an IllegalStateException saying so, not a NullPointerException
+      Tensor closed = torch.ones(c.dModel());
+      closed.close();
+      IllegalStateException s = assertThrows(IllegalStateException.class, () -> Edits.ablate(m, "blocks.0.hook_resid_post", closed));
+      assertTrue(s.getMessage().contains("keep-mask for 'blocks.0.hook_resid_post' is a closed tensor"), s.getMessage());
+      Tensor closedTokens = TinyModels.tokens(5, 2, 4, c.vocab());
+      closedTokens.close();
+      assertTrue(assertThrows(IllegalStateException.class, () -> m.forward(closedTokens)).getMessage().startsWith("tokens is a closed tensor"));
+      assertThrows(IllegalStateException.class, () -> gradroute.routing.Router.NATIVE.route(torch.ones(3), closed));
+      // a token outside the vocabulary names the id and the vocabulary's size
+      Tensor outside = tokens.clone();
+      outside.select(0, 1).select(0, 2).fill_(new Scalar(c.vocab() + 7));
+      IllegalArgumentException v = assertThrows(IllegalArgumentException.class, () -> m.forward(outside));
+      assertEquals("token id " + (c.vocab() + 7) + " is outside the vocabulary of " + c.vocab() + " tokens (ids 0.." + (c.vocab() - 1) + ")",
+          v.getMessage());
+      // a typo in a hook point's name suggests the intended point first
+      IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> Edits.steer(m, "blocks.1.hook_resid_psot", torch.ones(1), 1));
+      assertTrue(t.getMessage().startsWith("no hook point 'blocks.1.hook_resid_psot'; the nearest are [blocks.1.hook_resid_post, "),
+          t.getMessage());
+    }
+  }
+
+  @Test
   void ablationZeroesTheUnitsOfTheKeepMask() {
     GptConfig c = TinyModels.config();
     try (PointerScope scope = new PointerScope(); Gpt m = Gpt.create(c, 3); NoGradGuard g = new NoGradGuard()) {

@@ -52,12 +52,12 @@ class ImageGridTest {
     }
     Path png = dir.resolve("grid.png");
     grid.write(png);
-    BufferedImage image = PlotsTest.readPng(png);
+    BufferedImage image = gradroute.plot.PlotsTest.readPng(png);
     int cells = 10 * 84 + 9 * 4;
     assertTrue(image.getWidth() > cells + 40 && image.getWidth() < cells + 200, "width " + image.getWidth());
     int rows = 4 * 84 + 3 * 4;
     assertTrue(image.getHeight() > rows + 30 && image.getHeight() < rows + 120, "height " + image.getHeight());
-    PlotsTest.assertNotBlank(image);
+    gradroute.plot.PlotsTest.assertNotBlank(image);
   }
 
   @Test

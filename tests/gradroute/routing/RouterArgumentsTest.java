@@ -35,6 +35,17 @@ class RouterArgumentsTest {
   }
 
   @Test
+  void nanInAGateOrATableIsRefused() {
+    Tensor nanGate = Tensor.create(new float[] {1f, Float.NaN, 0f}, 3);
+    assertFailsWith(() -> Router.NATIVE.route(x, nanGate), "route", "gate", "holds NaN");
+    assertFailsWith(() -> Router.NATIVE.routeAblate(x, torch.ones(3), nanGate), "routeAblate", "keep", "holds NaN");
+    Tensor nanTable = Tensor.create(new float[] {1f, 1f, Float.NaN, 1f, 1f, 1f}, 2, 3);
+    assertFailsWith(() -> Router.NATIVE.routeIndexed(x, nanTable, torch.zeros(4).to(ScalarType.Long), null, 1.0), "table", "holds NaN");
+    assertFailsWith(() -> MaskTable.builder(3).values(1f, Float.NaN, 0f), "mask row 0 holds NaN at dim 1");
+    assertFailsWith(() -> MaskTable.builder(3).dims(new int[] {0}, Double.NaN, 0), "mask row 0", "on=NaN");
+  }
+
+  @Test
   void nonFloatingTensors() {
     assertFailsWith(() -> Router.NATIVE.route(x, torch.ones(3).to(ScalarType.Long)), "gate", "floating");
     assertFailsWith(() -> Router.NATIVE.route(torch.ones(3).to(ScalarType.Int), torch.ones(3)), "x", "floating");

@@ -39,4 +39,22 @@ class CudaDeviceTest {
       assertTrue(grads[1].equal(grads[0]), "the CUDA gradient differs from the CPU one");
     }
   }
+
+  /** A masking rule builds its indices on the CPU: the routing hook moves them to the activation's device. */
+  @Test
+  void aRoutingHookTakesCpuIndicesForACudaActivation() {
+    try (PointerScope scope = new PointerScope()) {
+      Device cuda = TorchRuntime.device("cuda");
+      MaskTable table = MaskTable.builder(8).dims(MaskTable.range(0, 4)).build();
+      gradroute.hooks.RoutingHook hook = new gradroute.hooks.RoutingHook(table, cuda);
+      try {
+        Tensor x = torch.randn(2, 3, 8).to(cuda, torch.ScalarType.Float).requires_grad_(true);
+        hook.set(torch.zeros(2, 3).to(torch.ScalarType.Long), null);
+        hook.apply(x).sum().backward();
+        assertTrue(x.grad().cpu().narrow(2, 4, 4).abs().sum().item_double() == 0.0, "dims 4-7 got gradient");
+      } finally {
+        hook.release();
+      }
+    }
+  }
 }

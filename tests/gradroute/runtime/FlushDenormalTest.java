@@ -2,9 +2,12 @@ package gradroute.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.routing.NativeRouting;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -23,7 +26,8 @@ class FlushDenormalTest {
   }
 
   @Test
-  void onByDefaultAndSubnormalsBecomeZeroInARealOp() {
+  void onInTheTestsBecauseSurefireAsksForIt() {
+    assertEquals("true", System.getProperty(TorchRuntime.FLUSH_DENORMAL_PROPERTY), "pom.xml's surefire configuration");
     TorchRuntime.init();
     assertTrue(TorchRuntime.flushDenormal());
     assertTrue(NativeRouting.flush_denormal_enabled());
@@ -47,11 +51,35 @@ class FlushDenormalTest {
   }
 
   @Test
-  void switchedOffOnlyByAnExplicitNo() {
-    assertTrue(TorchRuntime.flushDenormalWanted(null, null));
-    assertTrue(TorchRuntime.flushDenormalWanted("", "1"));
-    assertFalse(TorchRuntime.flushDenormalWanted(null, "0"));
-    assertFalse(TorchRuntime.flushDenormalWanted("false", "1"));
-    assertTrue(TorchRuntime.flushDenormalWanted("true", "off"));
+  void anOptInNeitherOnNorOffUnlessSaid() {
+    assertNull(TorchRuntime.flushDenormalSetting(null, null));
+    assertNull(TorchRuntime.flushDenormalSetting("", "maybe"));
+    assertTrue(TorchRuntime.flushDenormalSetting("", "1"));
+    assertFalse(TorchRuntime.flushDenormalSetting(null, "0"));
+    assertFalse(TorchRuntime.flushDenormalSetting("false", "1"));
+    assertTrue(TorchRuntime.flushDenormalSetting("true", "off"));
+  }
+
+  /** What a library user's own code computes after {@code init()}, and after the opt-in; run in a JVM of its own. */
+  public static final class HostArithmetic {
+    static volatile float subnormal = Float.MIN_NORMAL / 4;
+
+    public static void main(String[] args) {
+      TorchRuntime.init();
+      float afterInit = subnormal * 1.0f;
+      TorchRuntime.enableFlushDenormal();
+      float afterOptIn = subnormal * 1.0f;
+      System.out.println("afterInit=" + afterInit + " afterOptIn=" + afterOptIn);
+    }
+  }
+
+  @Test
+  void initLeavesTheHostsArithmeticAloneAndTheOptInIsExplicit() throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dsun.reflect.noInflation=true",
+        "-cp", System.getProperty("java.class.path"), HostArithmetic.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.contains("afterInit=" + SUBNORMAL), "init() changed the host's arithmetic: " + out);
+    assertTrue(out.contains("afterOptIn=0.0"), "enableFlushDenormal() did not flush on the calling thread: " + out);
   }
 }

@@ -203,6 +203,22 @@ class CheckpointFaultTest {
   }
 
   @Test
+  void bothMarkersDeletedIsAnErrorNotASilentRestart(@TempDir Path dir) throws IOException {
+    Checkpoint c = killedAfterStep13(dir);
+    Files.delete(c.marker());
+    Files.delete(dir.resolve("run.previous.json"));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> new TrainingLoop("resumed", STEPS, 1, new Checkpoint(dir, "run"), EVERY).run(new Regression(), true));
+    assertTrue(e.getMessage().contains("run.json and its previous marker are missing but archives run-10.pt, run-5.pt remain"),
+        e.getMessage());
+  }
+
+  @Test
+  void aResumeWithoutAnyCheckpointYetStartsAtStepZero(@TempDir Path dir) {
+    assertEquals(STEPS, resumeAndCheck(new Checkpoint(dir, "run")));
+  }
+
+  @Test
   void aCorruptCheckpointNeverBecomesThePreviousOne(@TempDir Path dir) throws IOException {
     Checkpoint c = killedAfterStep13(dir);
     corrupt(archiveOf(c.marker())); // step 10 is bad; the run resumes from 5, saves 10 again and dies at 11

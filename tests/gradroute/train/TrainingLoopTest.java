@@ -70,6 +70,22 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aResumedOptimiserTrainsAtTheLearningRateItWasBuiltWithNotTheCheckpoints(@TempDir Path dir) throws Exception {
+    Regression trained = new Regression(); // Adam at 0.01
+    trained.step(0);
+    OutputArchive out = new OutputArchive();
+    trained.save(out);
+    out.save_to(dir.resolve("c.pt").toString());
+
+    Regression resumed = new Regression();
+    resumed.optimizer.param_groups().get(0).options().set_lr(0.1); // the config now says 0.1
+    InputArchive in = new InputArchive();
+    in.load_from(dir.resolve("c.pt").toString());
+    resumed.load(in);
+    assertEquals(0.1, resumed.optimizer.param_groups().get(0).options().get_lr(), "the checkpoint's learning rate came back");
+  }
+
+  @Test
   void killedRunResumesToTheSameParameters(@TempDir Path dir) {
     Regression straight = new Regression();
     History full = new TrainingLoop("straight", 20, 1, null, 1).run(straight, false);

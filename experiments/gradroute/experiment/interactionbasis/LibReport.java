@@ -4,7 +4,7 @@ import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.ImageGrid;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -33,7 +33,7 @@ public final class Criteria {
 
   private Criteria() {}
 
-  static List<Criterion> of(List<RunResult> results, List<Double> levels, int seeds, List<Cell> sameAs,
+  static List<Criterion> of(List<RunResult> results, List<Double> levels, List<Integer> seeds, List<Cell> sameAs,
       List<Cell> cells, String sameAsName) {
     double level = levels.contains(LEVEL) ? LEVEL : levels.stream().min(Double::compare).orElseThrow();
     List<Criterion> out = new ArrayList<>();
@@ -54,7 +54,7 @@ public final class Criteria {
     return out;
   }
 
-  private static Criterion compare(String name, String rule, double level, List<RunResult> results, int seeds,
+  private static Criterion compare(String name, String rule, double level, List<RunResult> results, List<Integer> seeds,
       Method other, ToDoubleFunction<Evaluation.Result> metric, boolean higherWins, boolean everySeed) {
     Map<String, Measured> measured = new LinkedHashMap<>();
     List<Double> routed = perSeed(results, Method.ROUTING, level, seeds, metric);
@@ -65,7 +65,7 @@ public final class Criteria {
       measured.put(other.id(), new Measured(mean(theirs), theirs));
       if (everySeed) {
         boolean all = true;
-        for (int s = 0; s < seeds; s++) all &= wins(routed.get(s), theirs.get(s), higherWins);
+        for (int s = 0; s < seeds.size(); s++) all &= wins(routed.get(s), theirs.get(s), higherWins);
         holds = all;
       } else {
         holds = wins(mean(routed), mean(theirs), higherWins);
@@ -81,10 +81,10 @@ public final class Criteria {
   }
 
   /** The headline policy's metric of each seed's run, or null if a seed's run is missing. */
-  private static List<Double> perSeed(List<RunResult> results, Method m, double level, int seeds,
+  private static List<Double> perSeed(List<RunResult> results, Method m, double level, List<Integer> seeds,
       ToDoubleFunction<Evaluation.Result> metric) {
     List<Double> out = new ArrayList<>();
-    for (int s = 0; s < seeds; s++) {
+    for (int s : seeds) {
       Double v = null;
       for (RunResult r : results) {
         if (r.method().equals(m.id()) && r.oversight() == level && r.seed() == s) {

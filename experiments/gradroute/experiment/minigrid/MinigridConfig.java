@@ -18,7 +18,7 @@ import java.util.List;
 public record MinigridConfig(
     List<String> methods,
     @Range(min = 0, max = 1) List<Double> oversight,
-    @Range(min = 1, max = 1000) int seeds,
+    @Range(min = 0, max = 1e6) List<Integer> seeds,
     @Range(min = 1, max = 1 << 16) int nEnvs,
     @Range(min = 1, max = 1 << 16) int stepsPerUpdate,
     @Range(min = 1, max = 1e9) long updates,
@@ -36,6 +36,7 @@ public record MinigridConfig(
   public MinigridConfig {
     methods = List.copyOf(methods);
     oversight = List.copyOf(oversight);
+    seeds = seeds == null ? null : List.copyOf(seeds);
     Method.parseList(methods);
     if (oversight.isEmpty()) {
       throw new IllegalArgumentException("no oversight level given");
@@ -45,8 +46,8 @@ public record MinigridConfig(
         throw new IllegalArgumentException("oversight levels must be in [0, 1], got " + p);
       }
     }
-    if (seeds <= 0) {
-      throw new IllegalArgumentException("seeds must be positive, got " + seeds);
+    if (seeds == null || seeds.isEmpty()) {
+      throw new IllegalArgumentException("seeds needs at least one seed");
     }
     if (finalEvalEnvs <= 0 || finalEvalSteps <= 0) {
       throw new IllegalArgumentException("the final evaluation needs positive envs and steps");
@@ -77,7 +78,7 @@ public record MinigridConfig(
     long total = 0;
     for (Method m : methodList()) {
       for (double p : oversight) {
-        total += m.updatesFor(updates, p) * seeds;
+        total += m.updatesFor(updates, p) * seeds.size();
       }
     }
     return total;

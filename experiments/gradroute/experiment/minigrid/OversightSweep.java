@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.agent.RoutedPolicy;
@@ -177,7 +177,7 @@ public final class OversightSweep {
     long start = System.nanoTime();
     List<Job> jobs = new ArrayList<>();
     for (double p : settings.oversight()) {
-      for (int seed = 0; seed < settings.seeds(); seed++) {
+      for (int seed : settings.seeds()) {
         for (Method m : settings.methodList()) {
           jobs.add(new Job(jobs.size(), m, p, seed));
         }

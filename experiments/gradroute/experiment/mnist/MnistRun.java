@@ -5,7 +5,7 @@ import gradroute.data.TrainTest;
 import gradroute.report.CsvTable;
 import gradroute.report.ImageGrid;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import gradroute.train.Checkpoint;
 import gradroute.train.History;

@@ -41,7 +41,8 @@ final class NanoGptCorpus {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw new IOException(option + " " + file + " is not UTF-8 text: " + e.getMessage(), e);
+      long at = gradroute.text.TinyStoriesReader.firstInvalidUtf8Byte(file);
+      throw new IOException(option + " " + file + ": not valid UTF-8" + (at >= 0 ? " at byte " + at : ""), e);
     }
     List<String> lines = new ArrayList<>();
     for (String line : text.split("\\R")) if (!line.isBlank()) lines.add(line.strip());

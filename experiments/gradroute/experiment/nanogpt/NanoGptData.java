@@ -38,6 +38,9 @@ final class NanoGptData {
   static final int RELATED_WINDOW = 8;
   static final int RELATED_COUNT = 30;
   static final int RELATED_MIN_COUNT = 20;
+  /** The routed token must occur this often in training and in validation, or there is nothing to route or to score. */
+  static final int MIN_ROUTED_TRAIN = 100;
+  static final int MIN_ROUTED_VAL = 10;
 
   record Meta(String corpus, int vocab, String routedWord, int routedId, long trainTokens, long valTokens,
       long routedTrainCount, double routedFrequency, List<Integer> related) {}
@@ -77,6 +80,10 @@ final class NanoGptData {
     long t0 = System.nanoTime();
     List<String> trainLines = new ArrayList<>(), valLines = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) ((i / BLOCK_LINES) % VAL_EVERY == VAL_EVERY - 1 ? valLines : trainLines).add(lines.get(i));
+    if (valLines.isEmpty()) {
+      throw new IllegalArgumentException("--corpus " + name + " has " + lines.size() + " non-blank lines; every " + VAL_EVERY + "th block of "
+          + BLOCK_LINES + " lines is held out for validation, so it needs at least " + (BLOCK_LINES * (VAL_EVERY - 1) + 1) + " lines");
+    }
     BpeTokenizer tok = BpeTokenizer.train(trainLines, vocab, Set.of(), Set.of(routedWord));
     int[] routedIds = tok.encodeOrdinary(routedWord);
     if (routedIds.length != 1) {
@@ -84,9 +91,12 @@ final class NanoGptData {
     }
     int routed = routedIds[0];
     int[] trainIds = encode(tok, trainLines), valIds = encode(tok, valLines);
-    List<Integer> related = related(trainIds, routed, tok.vocabSize());
     long routedCount = 0;
     for (int t : trainIds) if (t == routed) routedCount++;
+    long routedVal = 0;
+    for (int t : valIds) if (t == routed) routedVal++;
+    requireFrequent(routedWord, routedCount, trainIds.length, routedVal, lines);
+    List<Integer> related = related(trainIds, routed, tok.vocabSize());
     Files.createDirectories(dir.getParent());
     Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".building-");
     tok.save(tmp.resolve("tokenizer"));
@@ -104,6 +114,30 @@ final class NanoGptData {
     }
     log.info("tokenised {} ({} train / {} val tokens, vocab {}, '{}' = id {} x{}) in {} s into {}", name, trainIds.length,
         valIds.length, tok.vocabSize(), routedWord, routed, routedCount, String.format("%.0f", (System.nanoTime() - t0) / 1e9), dir);
+  }
+
+  /**
+   * Refuses a routed word too rare to route or to evaluate (a 4-minute run ending in AUROC NaN),
+   * and suggests the word with a leading space, the form a word takes inside a sentence, when that
+   * is more frequent.
+   */
+  static void requireFrequent(String word, long trainCount, long trainTokens, long valCount, List<String> lines) {
+    if (trainCount >= MIN_ROUTED_TRAIN && valCount >= MIN_ROUTED_VAL) return;
+    String hint = "";
+    if (!word.startsWith(" ")) {
+      long spaced = occurrences(lines, " " + word), bare = occurrences(lines, word) - spaced;
+      if (spaced > bare) hint = "; the corpus has '" + word + "' " + spaced + " times after a space: try --token ' " + word + "'";
+    }
+    throw new IllegalArgumentException("--token '" + word + "' occurs " + trainCount + " times in the " + trainTokens + " training tokens and "
+        + valCount + " times in validation; routing needs at least " + MIN_ROUTED_TRAIN + " and " + MIN_ROUTED_VAL + hint);
+  }
+
+  private static long occurrences(List<String> lines, String text) {
+    long n = 0;
+    for (String line : lines) {
+      for (int at = line.indexOf(text); at >= 0; at = line.indexOf(text, at + text.length())) n++;
+    }
+    return n;
   }
 
   private static int[] encode(BpeTokenizer tok, List<String> lines) {

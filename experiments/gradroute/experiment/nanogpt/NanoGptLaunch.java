@@ -89,6 +89,8 @@ public final class NanoGptLaunch {
   private int launch(RunOptions run, String subcommand, Object config, int n) throws Exception {
     String name = run.runName() != null ? run.runName() : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path root = run.out().resolve(SteerCommand.EXPERIMENT).resolve(name);
+    gradroute.cli.RunSetup.refuseExistingRun(run, SteerCommand.EXPERIMENT);
+    if (run.overwriting()) gradroute.report.RunDirectory.clear(root); // before the launch files go in: the ranks start it afresh
     Path configFile = root.resolve(LAUNCH_CONFIG);
     Json.write(configFile, config);
     List<String> args = new ArrayList<>(List.of(SteerCommand.EXPERIMENT, subcommand, "--config", configFile.toString(), "--run", name,

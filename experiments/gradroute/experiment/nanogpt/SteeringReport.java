@@ -1,7 +1,7 @@
 package gradroute.experiment.nanogpt;
 
 import gradroute.report.CsvTable;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import gradroute.experiment.nanogpt.UnlearnRun.MethodResult;
 import gradroute.experiment.nanogpt.UnlearnRun.Quantity;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.AtomicFiles;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;

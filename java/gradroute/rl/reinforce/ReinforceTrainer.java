@@ -255,7 +255,7 @@ public final class ReinforceTrainer implements Trainable {
     ModuleState.load(value, v);
     InputArchive o = new InputArchive();
     archive.read("optimizer", o);
-    optimizer.load(o);
+    ModuleState.loadOptimizer(optimizer, o);
     world = null; // the next step reseeds from its segment
   }
 }

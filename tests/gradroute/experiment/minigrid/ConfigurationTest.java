@@ -53,14 +53,14 @@ class ConfigurationTest {
 
   @Test
   void sweepSettingsRejectBadValues() {
-    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01, 1.2), 3, 8)).contains("oversight levels must be in [0, 1]"));
-    assertTrue(message(() -> settings(List.of("routed", "dqn"), List.of(0.01), 3, 8)).contains("unknown method 'dqn'"));
-    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01), 0, 8)).contains("seeds"));
-    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01), 1, 0)).contains("envs must be positive"));
-    assertTrue(message(() -> settings(List.of("routed"), List.of(), 1, 8)).contains("no oversight level"));
+    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01, 1.2), List.of(0, 1, 2).subList(0, 3), 8)).contains("oversight levels must be in [0, 1]"));
+    assertTrue(message(() -> settings(List.of("routed", "dqn"), List.of(0.01), List.of(0, 1, 2).subList(0, 3), 8)).contains("unknown method 'dqn'"));
+    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01), List.of(), 8)).contains("seeds"));
+    assertTrue(message(() -> settings(List.of("routed"), List.of(0.01), List.of(0, 1, 2).subList(0, 1), 0)).contains("envs must be positive"));
+    assertTrue(message(() -> settings(List.of("routed"), List.of(), List.of(0, 1, 2).subList(0, 1), 8)).contains("no oversight level"));
   }
 
-  private static MinigridConfig settings(List<String> methods, List<Double> p, int seeds, int envs) {
+  private static MinigridConfig settings(List<String> methods, List<Double> p, List<Integer> seeds, int envs) {
     return new MinigridConfig(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
   }
 

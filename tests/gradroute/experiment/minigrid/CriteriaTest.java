@@ -30,7 +30,7 @@ class CriteriaTest {
       rs.add(run(Method.NAIVE_OUTCOMES, s, naive[s], 0.45));
       rs.add(run(Method.FILTERING, s, 0.05, 0.35));
     }
-    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.01, 0.05), 3, null, List.of(), null);
+    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.01, 0.05), List.of(0, 1, 2), null, List.of(), null);
     assertEquals(5, cs.size());
     assertFalse(cs.get(0).holds(), "seed 1's return is below naive's");
     assertTrue(cs.get(1).holds(), "above filtering on every seed");
@@ -46,7 +46,7 @@ class CriteriaTest {
   @Test
   void aMissingMethodLeavesTheCriterionUnmeasured() {
     List<OversightSweep.RunResult> rs = List.of(run(Method.ROUTING, 0, 0.5, 0.2));
-    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.05), 1, List.of(), List.of(), "other");
+    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.05), List.of(0), List.of(), List.of(), "other");
     assertNull(cs.get(0).holds());
     assertEquals(0.05, cs.get(0).oversight(), "the lowest level when 1% was not swept");
     assertTrue(cs.get(4).holds(), "two empty summaries are equal");

@@ -21,7 +21,7 @@ class OversightSweepTest {
   @Test
   void writesSummaryTablesPlotsAndResumes(@TempDir Path root) throws Exception {
     MinigridConfig s = new MinigridConfig(List.of("routed", "oracle"),
-        List.of(0.1, 0.5), 1, 4, 8, 3, 1e-3, 2, 2, 4, 8, 4, 16, 0.1, 0.01, 0.0);
+        List.of(0.1, 0.5), List.of(0), 4, 8, 3, 1e-3, 2, 2, 4, 8, 4, 16, 0.1, 0.01, 0.0);
     Device cpu = TorchRuntime.device("cpu");
     RunDirectory run = RunDirectory.create(root, "minigrid", "t", s);
     OversightSweep.Summary summary = new OversightSweep(s, cpu, run, false, 2).run();

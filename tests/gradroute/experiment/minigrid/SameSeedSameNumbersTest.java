@@ -35,7 +35,7 @@ class SameSeedSameNumbersTest {
   @Test
   void workersAndThreadCountsLeaveTheResultsUnchanged(@TempDir Path root) throws Exception {
     MinigridConfig s = new MinigridConfig(List.of("routed", "naive", "filter"),
-        List.of(0.2), 2, 8, 8, 6, 1e-3, 3, 3, 8, 8, 8, 16, 0.01, 0.01, 0.0);
+        List.of(0.2), List.of(0, 1), 8, 8, 6, 1e-3, 3, 3, 8, 8, 8, 16, 0.01, 0.01, 0.0);
     Device cpu = TorchRuntime.device("cpu");
 
     CpuThreads.set(2, 2);

@@ -1,4 +1,4 @@
-package gradroute.report;
+package gradroute.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,17 +18,17 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PlotsTest {
+public class PlotsTest {
   @TempDir Path dir;
 
-  static BufferedImage readPng(Path png) throws IOException {
+  public static BufferedImage readPng(Path png) throws IOException {
     BufferedImage image = ImageIO.read(png.toFile());
     assertNotNull(image, "not a readable image: " + png);
     return image;
   }
 
   /** A plot that is all one colour (or nearly) has lost its content. */
-  static void assertNotBlank(BufferedImage image) {
+  public static void assertNotBlank(BufferedImage image) {
     var colours = new HashSet<Integer>();
     int nonWhite = 0;
     for (int y = 0; y < image.getHeight(); y += 2) {

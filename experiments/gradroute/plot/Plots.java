@@ -1,5 +1,6 @@
-package gradroute.report;
+package gradroute.plot;
 
+import gradroute.report.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
