@@ -44,9 +44,18 @@ public record UnlearningObjective(ForgetLoss forget, double forgetWeight, double
 
   /** F for logits {@code [n, classes]} and targets {@code [n]} (int64). */
   public Tensor forgetTerm(Tensor logits, Tensor targets) {
-    if (forget == ForgetLoss.CE) return torch.cross_entropy_loss(logits, targets).neg();
-    Tensor logP = torch.log_softmax(logits, 1).gather(1, targets.unsqueeze(1)).squeeze(1);
-    return logP.exp().neg().add(new Scalar(1.0)).clamp_min(new Scalar(MIN_COMPLEMENT)).log().neg().mean();
+    return forgetTermOfLosses(torch.log_softmax(logits, 1).gather(1, targets.unsqueeze(1)).squeeze(1).neg(), null);
+  }
+
+  /**
+   * F from per-example (or per-token) negative log-likelihoods {@code nll}, averaged with {@code weights}
+   * of the same shape (e.g. a language model batch's 0/1 mask of real targets), or plainly when null.
+   */
+  public Tensor forgetTermOfLosses(Tensor nll, Tensor weights) {
+    Tensor term = forget == ForgetLoss.CE
+        ? nll.neg()
+        : nll.neg().exp().neg().add(new Scalar(1.0)).clamp_min(new Scalar(MIN_COMPLEMENT)).log().neg();
+    return weights == null ? term.mean() : term.mul(weights).sum().div(weights.sum());
   }
 
   /** λ at {@code step}: rises linearly from 0 to {@code sparsityWeight} over the ramp, then stays. */
