@@ -128,7 +128,7 @@ final class BreakingReport {
     series.put("bad set (" + config.badCount() + " held-out " + config.badDigit() + "s)", bad);
     series.put("other test " + config.badDigit() + "s", rest);
     series.put("other digits", other);
-    Plots.groupedBarChart("Circuit breaking on MNIST: accuracy after each method (mean of " + results.size() + " seeds)", "method",
+    Plots.groupedBarChart("MNIST circuit breaking (mean, " + results.size() + " seeds)", "method",
         "test accuracy", categories, series, png);
   }
 
