@@ -2,11 +2,8 @@ package gradroute.experiment;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.data.DataCache;
-import gradroute.data.MnistSource;
 import gradroute.experiment.breaking.BreakingCommand;
 import gradroute.experiment.breaking.BreakingConfig;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +35,7 @@ public final class MnistBreakingExperiment implements Callable<Integer> {
     BreakingConfig config = setup.config();
     setup.start(config, (c, dir, device, resume) -> {
       if (!device.is_cpu()) throw new IllegalArgumentException("mnist-breaking runs on the CPU only (a 784-50-5 classifier), got --device " + run.deviceName());
-      MnistSource source = MnistSource.fromId(c.source());
-      Path idx = c.data() != null ? Path.of(c.data()) : source == MnistSource.MNIST_IDX ? DataCache.defaultDir().resolve("mnist-idx") : null;
-      System.out.println(BreakingCommand.run(c, dir, source.load(idx, 0)));
+      System.out.println(BreakingCommand.run(c, dir, MnistExperiment.digits(c.source(), c.data())));
     });
     return 0;
   }
