@@ -82,8 +82,13 @@ public final class MnistExperiment implements Callable<Integer> {
 
   /** The digits a config trains on: one fixed train/test split (seeds vary the model). */
   public static TrainTest digits(MnistConfig c) throws java.io.IOException {
-    MnistSource source = MnistSource.fromId(c.source());
-    Path idx = c.data() != null ? Path.of(c.data()) : source == MnistSource.MNIST_IDX ? idxCache() : null;
+    return digits(c.source(), c.data());
+  }
+
+  /** The digits of data set {@code sourceId} (IDX files from {@code data}, or the cache when null): one fixed split. */
+  public static TrainTest digits(String sourceId, String data) throws java.io.IOException {
+    MnistSource source = MnistSource.fromId(sourceId);
+    Path idx = data != null ? Path.of(data) : source == MnistSource.MNIST_IDX ? idxCache() : null;
     return source.load(idx, 0);
   }
 

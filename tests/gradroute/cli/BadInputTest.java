@@ -68,7 +68,9 @@ class BadInputTest {
           Map.entry("--heads", "nHeads"), Map.entry("--kv-heads", "nKvHeads"), Map.entry("--ctx", "nCtx"), Map.entry("--vocab", "vocab"),
           Map.entry("--lr", "lr"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "steer")),
       new Experiment("nanogpt", gradroute.experiment.nanogpt.UnlearnConfig.class, "unlearn", Map.ofEntries(Map.entry("--steps", "steps"),
-          Map.entry("--neurons", "routedNeurons"), Map.entry("--l1", "l1"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "unlearn")));
+          Map.entry("--neurons", "routedNeurons"), Map.entry("--l1", "l1"), Map.entry("--seeds", "seeds")), List.of("nanogpt", "unlearn")),
+      new Experiment("mnist-breaking", gradroute.experiment.breaking.BreakingConfig.class, "default",
+          Map.of("--steps", "maskSteps", "--seeds", "seeds")));
 
   @TempDir Path out;
 

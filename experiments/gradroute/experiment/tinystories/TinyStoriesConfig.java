@@ -99,13 +99,24 @@ public final class TinyStoriesConfig implements Validated {
   public @Range(min = 0, max = 1e6) double rmuCoeff;
   public @Range(min = 1e-12, max = 1e6) double rmuCoeffScale = 4;
   public @Range(min = 1e-12, max = 1e12) double rmuLr = 5e-3;
+  /** Post-hoc methods masks and localft (from the base model, on ERA's expandLayers): forget term ce or log1mp. */
+  public String posthocForgetLoss = "log1mp";
+  public @Range(min = 0, max = 1e6) double posthocForgetWeight = 1;
+  public @Range(min = 1, max = 1 << 16) int posthocBatch = 32;
+  /** Learned neuron masks: steps, Adam learning rate, weight of the removal penalty Σ (1 − m) (L1). */
+  public @Range(min = 1, max = 1e7) int maskSteps = 100;
+  public @Range(min = 1e-12, max = 1e6) double maskLr = 0.05;
+  public @Range(min = 0, max = 1e6) double maskSparsity = 1e-3;
+  /** Localised fine-tuning of the expandNeurons neurons per expand layer with the largest attribution on forget data. */
+  public @Range(min = 1, max = 1e7) int localFtSteps = 100;
+  public @Range(min = 1e-12, max = 1e6) double localFtLr = 1e-3;
   public @Range(min = 1, max = 1 << 16) int evalBatch = 128;
   public String prompt = "Once upon a time, Timmy went to the forest";
   public @Range(min = 0, max = 1e5) int generateTokens = 40;
   public @Range(min = 0, max = 9.007199254740992e15) List<Long> seeds = new ArrayList<>(List.of(0L));
   public @Range(min = 0, max = 1) List<Double> oversight = new ArrayList<>(List.of(0.5, 1.0));
   public List<String> methods = new ArrayList<>(List.of("all"));
-  /** The oversight levels RMU runs at (each must be one of {@link #oversight}); empty: all of them. */
+  /** The oversight levels RMU, masks and localft run at (each must be one of {@link #oversight}); empty: all of them. */
   public @Range(min = 0, max = 1) List<Double> rmuOversight = new ArrayList<>();
   public @Range(min = 1, max = 1e7) int logEvery = 10;
   public @Range(min = 1, max = 1e7) int checkpointEvery = 200;
@@ -163,6 +174,11 @@ public final class TinyStoriesConfig implements Validated {
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
     require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
     TinyStoriesRun.methodSet(methods);
+    try {
+      gradroute.masks.UnlearningObjective.ForgetLoss.fromId(posthocForgetLoss);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("posthocForgetLoss: " + e.getMessage());
+    }
     requireTokenWeightRule(tokenWeightsFrom);
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
   }

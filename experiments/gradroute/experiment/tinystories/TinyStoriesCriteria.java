@@ -60,6 +60,18 @@ public final class TinyStoriesCriteria {
       out.put("rmu_reported_p" + p, criterion(results, "RMU p=" + p + " is reported before and after the attack (min F after attack)",
           "min F after attack (RMU)", ">", 0.0, seed -> value(results, seed, "rmu", p, MethodResult::attackMin)));
     }
+    for (String method : List.of("masks", "localft")) {
+      for (double p : new TreeSet<>(oversight)) {
+        if (results.stream().noneMatch(r -> r.method().equals(method) && Objects.equals(r.p(), p))) continue;
+        out.put(method + "_reported_p" + p, criterion(results, method + " p=" + p + " is reported before and after the attack (min F after attack)",
+            "min F after attack (" + method + ")", ">", 0.0, seed -> value(results, seed, method, p, MethodResult::attackMin)));
+        if (results.stream().noneMatch(r -> r.method().equals("era") && Objects.equals(r.p(), p))) continue;
+        out.put("era_above_" + method + "_after_attack_p" + p, criterion(results,
+            "p=" + p + ": ERA's minimum forget loss after the retraining attack is above " + method + "'s (the paper's claim)",
+            "min F after attack: ERA − " + method, ">", 0.0,
+            seed -> value(results, seed, "era", p, MethodResult::attackMin) - value(results, seed, method, p, MethodResult::attackMin)));
+      }
+    }
     out.put("precondition_filter_half_saturates", criterion(results,
         "corpus precondition: half the labels already saturate the forest facts (filter at p=0.5 barely above base)",
         "F(filter, p=0.5) − F(base)", "<=", FILTER_HALF_BOUND,

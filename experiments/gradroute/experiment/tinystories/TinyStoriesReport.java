@@ -160,7 +160,7 @@ public final class TinyStoriesReport {
     long seed0 = s.seeds.get(0);
     Map<String, double[][]> curves = new LinkedHashMap<>();
     for (MethodResult r : results) {
-      if (r.seed() != seed0 || r.method().equals("rmu")) continue;
+      if (r.seed() != seed0 || TinyStoriesRun.FROM_BASE.contains(r.method()) && !r.method().equals("filter")) continue;
       Path csv = run.path("training/" + TinyStoriesRun.key(r.seed(), r.method(), r.p()) + ".csv");
       double[][] xy = readCurve(csv);
       if (xy != null && xy[0].length > 1) curves.put(label(r.method(), r.p()), xy);
@@ -171,7 +171,7 @@ public final class TinyStoriesReport {
     }
     // retraining attack: forget loss vs attack step, mean ± sd over seeds
     Map<String, double[][]> attack = new LinkedHashMap<>();
-    for (String method : List.of("era", "filter", "rmu", "base")) {
+    for (String method : List.of("era", "filter", "rmu", "masks", "localft", "base")) {
       for (Double p : pValues(results, method)) {
         List<MethodResult> g = results.stream()
             .filter(r -> r.method().equals(method) && Objects.equals(r.p(), p) && r.attackSteps() != null).toList();
@@ -220,7 +220,7 @@ public final class TinyStoriesReport {
    */
   private static void oversightPlot(RunDirectory run, List<MethodResult> results) throws IOException {
     Map<String, double[][]> series = new LinkedHashMap<>();
-    for (String method : List.of("era", "filter", "rmu")) {
+    for (String method : List.of("era", "filter", "rmu", "masks", "localft")) {
       List<Double> ps = pValues(results, method).stream().filter(Objects::nonNull).sorted().toList();
       if (ps.isEmpty()) continue;
       double[][] forget = new double[3][ps.size()], retain = new double[3][ps.size()];

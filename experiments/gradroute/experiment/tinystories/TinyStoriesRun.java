@@ -1,5 +1,8 @@
 package gradroute.experiment.tinystories;
 
+import gradroute.masks.ClampedMask;
+import gradroute.masks.MaskTraining;
+import gradroute.masks.UnlearningObjective;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Generation;
 import gradroute.model.Gpt;
@@ -11,6 +14,7 @@ import gradroute.model.TokenBatch;
 import gradroute.model.era.EraPipeline;
 import gradroute.model.era.EraRouting;
 import gradroute.model.era.ExpansionSpec;
+import gradroute.model.unlearn.PostHocUnlearning;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
 import gradroute.report.CsvTable;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +52,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TinyStoriesRun {
   private static final Logger log = LoggerFactory.getLogger(TinyStoriesRun.class);
-  static final List<String> METHODS = List.of("base", "era", "filter", "rmu", "control");
+  static final List<String> METHODS = List.of("base", "era", "filter", "rmu", "masks", "localft", "control");
+  /** The methods that start from the seed's base model. */
+  static final Set<String> FROM_BASE = Set.of("filter", "rmu", "masks", "localft");
   static final String[] PROBE_WORDS = {"tree", "trees", "forest", "owl", "squirrel", "acorns", "moss", "leaves", "shadows",
       "bird", "hill", "quiet", "picnic", "sunny", "water", "park", "mom", "dog", "the"};
 
@@ -58,7 +65,10 @@ public final class TinyStoriesRun {
    */
   public record Losses(double forget, double retain, double forgetTopicTokens, double forgetFactTokens) {}
 
-  /** Everything measured for one method at one p and seed. */
+  /**
+   * Everything measured for one method at one p and seed; {@code changedNeurons} and {@code
+   * changedParameters}: what a post-hoc method (masks: ablated; localft: trained) touched, null for the others.
+   */
   public record MethodResult(
       long seed,
       String method,
@@ -77,7 +87,9 @@ public final class TinyStoriesRun {
       double attackMin,
       double attackSeconds,
       Map<String, String> generations,
-      double seconds) {}
+      double seconds,
+      Long changedNeurons,
+      Long changedParameters) {}
 
   private final TinyStoriesConfig s;
   private final RunDirectory run;
@@ -114,9 +126,9 @@ public final class TinyStoriesRun {
       String m = n.trim().toLowerCase(java.util.Locale.ROOT);
       if (m.equals("all")) out.addAll(METHODS);
       else if (METHODS.contains(m)) out.add(m);
-      else throw new IllegalArgumentException("unknown method '" + n + "' (expected era, filter, rmu, control, base or all)");
+      else throw new IllegalArgumentException("unknown method '" + n + "' (expected era, filter, rmu, masks, localft, control, base or all)");
     }
-    if (out.contains("filter") || out.contains("rmu")) out.add("base"); // their reference, and RMU's start
+    if (out.stream().anyMatch(FROM_BASE::contains)) out.add("base"); // their reference, and the post-hoc methods' start
     return out;
   }
 
@@ -177,8 +189,14 @@ public final class TinyStoriesRun {
       if (methods.contains("filter")) {
         out.add(jobs.submit(() -> stage(seed, "filter", p, () -> trainPlain(seed, "filter", p, order, lab)), afterBase, priority("filter")));
       }
-      if (methods.contains("rmu") && (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p))) {
-        out.add(jobs.submit(() -> stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)), afterBase, priority("rmu")));
+      if (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p)) {
+        if (methods.contains("rmu")) out.add(jobs.submit(() -> stage(seed, "rmu", p, () -> rmu(seed, p, order, lab)), afterBase, priority("rmu")));
+        if (methods.contains("masks")) {
+          out.add(jobs.submit(() -> stage(seed, "masks", p, () -> postHoc(seed, "masks", p, order, lab)), afterBase, priority("masks")));
+        }
+        if (methods.contains("localft")) {
+          out.add(jobs.submit(() -> stage(seed, "localft", p, () -> postHoc(seed, "localft", p, order, lab)), afterBase, priority("localft")));
+        }
       }
     }
     if (methods.contains("control")) {
@@ -259,7 +277,7 @@ public final class TinyStoriesRun {
       log.info("{}: done in an earlier run, skipped", key);
       if (method.equals("base")) {
         baseLosses.put(seed, r.fin());
-        if (methods.contains("rmu") && !reportOnly) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
+        if (methods.stream().anyMatch(m -> m.equals("rmu") || m.equals("masks") || m.equals("localft")) && !reportOnly) baseModels.put(seed, Gpt.load(run.path("models/" + key + ".pt"), device));
       }
       return r;
     }
@@ -271,7 +289,8 @@ public final class TinyStoriesRun {
     MethodResult r = body.run();
     MethodResult timed = new MethodResult(r.seed(), r.method(), r.p(), r.trainSteps(), r.trainSeconds(), r.trained(), r.ablated(),
         r.coherent(), r.fin(), r.forgetBefore(), r.coherenceBestStep(), r.coherenceSelection(), r.attackSteps(),
-        r.attackForget(), r.attackMin(), r.attackSeconds(), r.generations(), (System.nanoTime() - t0) / 1e9);
+        r.attackForget(), r.attackMin(), r.attackSeconds(), r.generations(), (System.nanoTime() - t0) / 1e9, r.changedNeurons(),
+        r.changedParameters());
     Json.write(file, timed);
     log.info("{}: forget {} retain {} (trained {} / {}), min forget after attack {}, {} s", key, f4(r.fin().forget()),
         f4(r.fin().retain()), f4(r.trained().forget()), f4(r.trained().retain()), f4(r.attackMin()), String.format("%.0f", timed.seconds()));
@@ -332,7 +351,7 @@ public final class TinyStoriesRun {
     }
     double before = method.equals("base") ? trained.forget() : baseForget(seed);
     return new MethodResult(seed, method, p, steps, trainSeconds, trained, null, null, trained, before, null, null, a.steps,
-        a.forget, a.min, a.seconds, gens, 0);
+        a.forget, a.min, a.seconds, gens, 0, null, null);
   }
 
   /** ERA (routing on) or its control (same expansion and L1, nothing routed), through the library's {@link EraPipeline}. */
@@ -396,7 +415,7 @@ public final class TinyStoriesRun {
       Losses coherent = stageLosses.get(EraPipeline.Stage.COHERENT);
       return new MethodResult(seed, method, pKey, s.steps, era.trainSeconds(), trained,
           stageLosses.get(EraPipeline.Stage.ABLATED), coherent, coherent, trained.forget(), era.coherence().bestStep(),
-          era.coherence().selectionLosses(), a.steps, a.forget, a.min, a.seconds, gens, 0);
+          era.coherence().selectionLosses(), a.steps, a.forget, a.min, a.seconds, gens, 0, null, null);
     }
   }
 
@@ -431,7 +450,52 @@ public final class TinyStoriesRun {
     Attack a = attack(key, model, seed);
     model.close();
     return new MethodResult(seed, "rmu", p, s.rmuSteps, trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
-        null, a.steps, a.forget, a.min, a.seconds, gens, 0);
+        null, a.steps, a.forget, a.min, a.seconds, gens, 0, null, null);
+  }
+
+  /**
+   * A post-hoc method from the base model of the seed, on ERA's expand layers, with the labelled
+   * forget stories as forget set and the rest as retain: learned neuron masks (then ablated) or
+   * localised fine-tuning of the expandNeurons neurons per layer with the largest attribution.
+   */
+  private MethodResult postHoc(long seed, String method, double p, int[] order, int[] labels) throws IOException {
+    Gpt base = baseModels.get(seed);
+    if (base == null) throw new IllegalStateException(method + " needs the base model of seed " + seed);
+    String key = key(seed, method, p);
+    List<Integer> forget = new ArrayList<>(), retain = new ArrayList<>();
+    for (int i : order) (labels[i] == ForgetLabels.FORGET ? forget : retain).add(i);
+    if (forget.isEmpty()) throw new IllegalArgumentException(method + " at p = " + p + ": no labelled forget stories");
+    int b = s.posthocBatch;
+    LongFunction<TokenBatch> forgetBatches = step -> batchOf(cycle(forget, (int) step, b));
+    LongFunction<TokenBatch> retainBatches = step -> batchOf(cycle(retain, (int) step, b));
+    UnlearningObjective.ForgetLoss kind = UnlearningObjective.ForgetLoss.fromId(s.posthocForgetLoss);
+    Gpt model = base.copy();
+    long t0 = System.nanoTime();
+    PostHocUnlearning.Outcome o;
+    int steps;
+    if (method.equals("masks")) {
+      steps = s.maskSteps;
+      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight, 1, s.maskSparsity, 0);
+      o = PostHocUnlearning.maskNeurons(key, model, s.expandLayers, ClampedMask.Penalty.L1, new MaskTraining.Spec(objective, s.maskLr, 0, 0.5),
+          steps, forgetBatches, retainBatches);
+    } else {
+      steps = s.localFtSteps;
+      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight, 1, 0, 0);
+      o = PostHocUnlearning.localisedFineTune(key, model, s.expandLayers, s.expandNeurons, forgetBatches.apply(0), objective, s.localFtLr,
+          steps, forgetBatches, retainBatches);
+    }
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    log.info("{}: {} neurons ({} parameters) {}: {}", key, o.neuronCount(), o.parameterCount(), method.equals("masks") ? "ablated" : "trained",
+        o.neurons());
+    o.history().writeCsv(run.path("training/" + key + ".csv"), "step", "loss", "forget_loss", "retain_loss");
+    model.save(run.path("models/" + key + ".pt"));
+    Losses fin = losses(model);
+    Map<String, String> gens = new LinkedHashMap<>();
+    generate(model, "after " + method, gens);
+    Attack a = attack(key, model, seed);
+    model.close();
+    return new MethodResult(seed, method, p, steps, trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
+        null, a.steps, a.forget, a.min, a.seconds, gens, 0, o.neuronCount(), o.parameterCount());
   }
 
   private static List<Integer> cycle(List<Integer> pool, int step, int b) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TinyStoriesCriteriaTest {
   private static MethodResult result(long seed, String method, Double p, Losses trained, Losses ablated, Losses fin, double attackMin) {
     return new MethodResult(seed, method, p, 1, 0, trained, ablated, ablated == null ? null : fin, fin, trained.forget(), null, null,
-        null, null, attackMin, 0, Map.of(), 0);
+        null, null, attackMin, 0, Map.of(), 0, null, null);
   }
 
   private static Losses l(double f, double r) {
