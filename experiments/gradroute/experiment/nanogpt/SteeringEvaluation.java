@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.model.GptHooks;
 import gradroute.model.Generation;
 import gradroute.model.Gpt;
 import gradroute.hooks.HookHandle;
@@ -83,7 +84,7 @@ final class SteeringEvaluation {
    */
   static double auroc(Gpt model, List<long[]> windows, int batch, int block, int sign, int target) {
     List<double[]> scored = new ArrayList<>();
-    String point = "blocks." + block + ".hook_resid_post";
+    String point = GptHooks.residPost(block);
     for (int i = 0; i < windows.size(); i += batch) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
         TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
@@ -150,7 +151,7 @@ final class SteeringEvaluation {
 
   /** Adds {@code alpha * sign * RMS(x) * e_0} at every position of {@code point} while installed. */
   static HookHandle steer(Gpt model, int block, double alpha, int sign) {
-    return model.hooks().add("blocks." + block + ".hook_resid_post", x -> {
+    return model.hooks().add(GptHooks.residPost(block), x -> {
       Tensor rms = x.mul(x).mean(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
       Tensor out = x.clone();
       out.select(2, 0).add_(rms.mul(new Scalar(alpha * sign)));
