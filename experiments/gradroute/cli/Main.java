@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       gradroute.experiment.TinyStoriesExperiment.class,
       gradroute.experiment.NanoGptExperiment.class,
       gradroute.experiment.interactionbasis.LibCommand.class,
+      gradroute.experiment.nanogpt.CircuitsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -111,26 +111,13 @@ final class SteeringEvaluation {
 
   /** Rank-based AUROC (ties count half) of {score, label} pairs. */
   static double aurocOf(List<double[]> scored) {
-    scored.sort((a, b) -> Double.compare(a[0], b[0]));
-    double rankSumPos = 0;
-    long pos = 0, neg = 0;
-    int i = 0;
-    while (i < scored.size()) {
-      int j = i;
-      while (j < scored.size() && scored.get(j)[0] == scored.get(i)[0]) j++;
-      double midRank = (i + 1 + j) / 2.0;
-      for (int k = i; k < j; k++) {
-        if (scored.get(k)[1] > 0) {
-          rankSumPos += midRank;
-          pos++;
-        } else {
-          neg++;
-        }
-      }
-      i = j;
+    double[] scores = new double[scored.size()];
+    boolean[] positive = new boolean[scored.size()];
+    for (int k = 0; k < scores.length; k++) {
+      scores[k] = scored.get(k)[0];
+      positive[k] = scored.get(k)[1] > 0;
     }
-    if (pos == 0 || neg == 0) return Double.NaN;
-    return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    return gradroute.circuits.Roc.auc(scores, positive);
   }
 
   /** Prompts: validation windows that hold neither the target nor a related token. */
