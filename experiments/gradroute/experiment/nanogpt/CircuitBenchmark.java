@@ -41,7 +41,7 @@ final class CircuitBenchmark {
   /** One method's result on one model and side. */
   record MethodResult(String model, long seed, String side, String method, double edgeAuc, double edgeShare, double nodeAuc,
       double neuronAuc, double neuronShare, double[][] edgeRoc, double[][] neuronRoc, List<Circuits.CurvePoint> tree,
-      List<Circuits.CurvePoint> edge) {}
+      List<Circuits.CurvePoint> edge, double[] neuronScores, boolean[] neuronRouted, int[] mlpWidths) {}
 
   private final int[] routedLayers;
   private final int routedNeurons;
@@ -116,7 +116,8 @@ final class CircuitBenchmark {
         out.add(new MethodResult(model, seed, side.name(), scorer.name(), Roc.auc(abs, edgePositive), share(abs, edgePositive),
             Roc.auc(nodeAbs, nodePositive), neurons == null ? Double.NaN : Roc.auc(routedLayerPart(gpt, neurons), routedLayerPart(gpt, neuronPositive)),
             neurons == null ? Double.NaN : share(neurons, neuronPositive), Roc.curve(abs, edgePositive),
-            neurons == null ? null : Roc.curve(routedLayerPart(gpt, neurons), routedLayerPart(gpt, neuronPositive)), tree, edgePatch));
+            neurons == null ? null : Roc.curve(routedLayerPart(gpt, neurons), routedLayerPart(gpt, neuronPositive)), tree, edgePatch, neurons,
+            neuronPositive, gpt.config().dMlp()));
       }
     }
     return out;
@@ -222,6 +223,18 @@ final class CircuitBenchmark {
     return out;
   }
 
+  /** The share of routed neurons among the k neurons of largest score, k the number of routed neurons (all layers). */
+  static double topKPrecision(double[] abs, boolean[] positive) {
+    int k = 0;
+    for (boolean p : positive) if (p) k++;
+    Integer[] order = new Integer[abs.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(abs[b], abs[a]));
+    int hits = 0;
+    for (int i = 0; i < k; i++) if (positive[order[i]]) hits++;
+    return k == 0 ? Double.NaN : (double) hits / k;
+  }
+
   /** The positives' share of the total. */
   static double share(double[] abs, boolean[] positive) {
     double pos = 0, all = 0;
@@ -248,6 +261,7 @@ final class CircuitBenchmark {
     m.put("node_auc", r.nodeAuc());
     m.put("neuron_auc", r.neuronAuc());
     m.put("neuron_share", r.neuronShare());
+    m.put("neuron_top_k", r.neuronScores() == null ? Double.NaN : topKPrecision(r.neuronScores(), r.neuronRouted()));
     return m;
   }
 }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
     description = {"Circuit discovery (edge attribution patching) on a routed nanoGPT unlearn run, scored against the region routing put the "
         + "forget capability in: ROC AUC of EAP, EAP-IG, activation magnitude and random scores for edges touching the routed MLPs and for "
         + "the routed neurons, the region's share of |score| on forget vs retain prompts, faithfulness curves (tree and edge patching).",
-        "Writes <run>/circuits/: summary.json (with criteria), methods.csv, roc.csv, faithfulness.csv, plots/*.png."})
+        "Writes <run>/circuits/: summary.json (with criteria), methods.csv, roc.csv, neurons.csv, faithfulness.csv, plots/*.png."})
 public final class CircuitsCommand implements Callable<Integer> {
   static final String QUICK_RUN = "circuits-quick";
   /** Enough steps for the routed neurons to take the routed tokens on the quick preset's tiny model (about a minute on 2 cores). */
@@ -48,7 +48,7 @@ public final class CircuitsCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--quick", description = "without --run: first train a small routed model and its control (nanogpt unlearn --quick --steps " + QUICK_STEPS + ", run '"
+  @Option(names = "--quick", description = "without --run: first train a small routed model and its control (nanogpt unlearn --quick --steps " + QUICK_STEPS + " --l1 0.001, run '"
       + QUICK_RUN + "', reused when it exists), then score them; also fewer prompts")
   boolean quick;
 
@@ -76,7 +76,7 @@ public final class CircuitsCommand implements Callable<Integer> {
       dir = out.resolve(SteerCommand.EXPERIMENT).resolve(QUICK_RUN);
       if (!Files.isRegularFile(dir.resolve("models").resolve("control-s0.pt"))) {
         System.out.println("training the quick routed model and its control (nanogpt unlearn --quick --run " + QUICK_RUN + ")");
-        int rc = new CommandLine(new UnlearnCommand()).execute("--quick", "--run", QUICK_RUN, "--models", "routed,control", "--steps", String.valueOf(QUICK_STEPS), "--out", out.toString(),
+        int rc = new CommandLine(new UnlearnCommand()).execute("--quick", "--run", QUICK_RUN, "--models", "routed,control", "--steps", String.valueOf(QUICK_STEPS), "--l1", "0.001", "--out", out.toString(),
             "--device", device.name());
         if (rc != 0) throw new IllegalStateException("training the quick run failed (exit " + rc + ")");
       }
@@ -152,7 +152,7 @@ public final class CircuitsCommand implements Callable<Integer> {
   }
 
   static CsvTable table(List<CircuitBenchmark.MethodResult> results) {
-    CsvTable t = CsvTable.withColumns("model", "seed", "side", "method", "edge_auc", "edge_share", "node_auc", "neuron_auc", "neuron_share")
+    CsvTable t = CsvTable.withColumns("model", "seed", "side", "method", "edge_auc", "edge_share", "node_auc", "neuron_auc", "neuron_share", "neuron_top_k")
         .withDecimals(4);
     for (var r : results) t.addRow(CircuitBenchmark.asRow(r).values().toArray());
     return t;
@@ -169,6 +169,7 @@ public final class CircuitsCommand implements Callable<Integer> {
       for (var p : r.edge()) faith.addRow(r.model(), r.seed(), r.side(), r.method(), "edge", p.edges(), p.metric(), p.faithfulness());
     }
     roc.write(target.resolve("roc.csv"));
+    neurons(results).write(target.resolve("neurons.csv"));
     faith.write(target.resolve("faithfulness.csv"));
     plots(target.resolve("plots"), results);
     List<Criterion> criteria = criteria(results);
@@ -183,6 +184,19 @@ public final class CircuitsCommand implements Callable<Integer> {
     summary.put("methods", rows);
     summary.put("criteria", Criterion.byName(criteria));
     Json.write(target.resolve("summary.json"), summary); // last: a folder with a summary is complete
+  }
+
+  /** Every neuron's |score| by method (methods with a neuron-level form), with its layer, index and whether it is routed. */
+  private static CsvTable neurons(List<CircuitBenchmark.MethodResult> results) {
+    CsvTable t = CsvTable.withColumns("model", "seed", "side", "method", "layer", "neuron", "routed", "abs_score").withDecimals(8);
+    for (var r : results) {
+      if (r.neuronScores() == null) continue;
+      int k = 0;
+      for (int l = 0; l < r.mlpWidths().length; l++) {
+        for (int i = 0; i < r.mlpWidths()[l]; i++, k++) t.addRow(r.model(), r.seed(), r.side(), r.method(), l, i, r.neuronRouted()[k] ? 1 : 0, r.neuronScores()[k]);
+      }
+    }
+    return t;
   }
 
   private static void addRoc(CsvTable t, CircuitBenchmark.MethodResult r, String level, double[][] curve) {
