@@ -54,13 +54,13 @@ class CircuitsCommandTest {
   @Test
   void scoresEveryMethodOnBothModelsAndSidesAndWritesTheResults(@TempDir Path dir) throws Exception {
     Path forget = corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 16, 1);
-    Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 60, 2);
+    Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 150, 2);
     Path out = dir.resolve("results");
     StringWriter err = new StringWriter();
     assertEquals(0, cli(new UnlearnCommand(), err, "--quick", "--forget", forget.toString(), "--retain", retain.toString(), "--routed",
         "offering,lamb", "--steps", "8", "--models", "routed,control", "--out", out.toString(), "--run", "tiny"), err.toString());
 
-    assertEquals(0, cli(new CircuitsCommand(), err, "--run", "tiny", "--out", out.toString(), "--windows", "2", "--ig-steps", "2",
+    assertEquals(0, cli(new CircuitsCommand(), err, "--run", "tiny", "--out", out.toString(), "--windows", "1", "--ig-steps", "2",
         "--curve-points", "3"), err.toString());
     Path circuits = out.resolve("nanogpt").resolve("tiny").resolve("circuits");
     JsonNode summary = Json.readTree(circuits.resolve("summary.json"));
