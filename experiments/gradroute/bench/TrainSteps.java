@@ -1,5 +1,6 @@
 package gradroute.bench;
 
+import gradroute.model.GptHooks;
 import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.mnist.SplitTraining;
 import gradroute.model.AdamWConfig;
@@ -68,7 +69,7 @@ final class TrainSteps {
       if (!device.is_cpu()) indexTensor = indexTensor.to(device, indexTensor.scalar_type());
       indexTensor.retainReference();
       for (int l = 0; l < config.nLayers(); l++) {
-        model.hooks().add("blocks." + l + ".hook_resid_post", new RoutingHook(table, device).set(indexTensor, null));
+        model.hooks().add(GptHooks.residPost(l), new RoutingHook(table, device).set(indexTensor, null));
       }
     }
     int ctx = config.nCtx();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       gradroute.experiment.NanoGptExperiment.class,
       gradroute.experiment.interactionbasis.LibCommand.class,
       gradroute.experiment.MnistBreakingExperiment.class,
+      gradroute.experiment.nanogpt.CircuitsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

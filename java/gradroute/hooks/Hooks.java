@@ -98,6 +98,34 @@ public final class Hooks {
     return hooks.isEmpty();
   }
 
+  /** Whether point {@code name} has at least one hook (models compute optional activations only then). */
+  public boolean isActive(String name) {
+    return hooks.containsKey(name);
+  }
+
+  /**
+   * A scope of temporary hooks: every hook added through it is removed when it closes, in reverse
+   * order, also when the body threw.
+   *
+   * <pre>{@code
+   * try (HookScope scope = model.hooks().scope()) {
+   *   scope.add("blocks.0.hook_mlp_in", x -> x.mul(keep));
+   *   logits = model.forward(tokens);
+   * }
+   * }</pre>
+   */
+  public HookScope scope() {
+    return new HookScope(this);
+  }
+
+  /** Runs {@code body} with {@code temporary} hooks (point to hook) added, and removes them afterwards, also on exception. */
+  public <T> T with(Map<String, UnaryOperator<Tensor>> temporary, java.util.function.Supplier<T> body) {
+    try (HookScope scope = scope()) {
+      for (Map.Entry<String, UnaryOperator<Tensor>> e : temporary.entrySet()) scope.add(e.getKey(), e.getValue());
+      return body.get();
+    }
+  }
+
   /** Runs the hooks of {@code name} on {@code x}; returns x itself when there are none. */
   public Tensor fire(String name, Tensor x) {
     if (hooks.isEmpty()) return x;

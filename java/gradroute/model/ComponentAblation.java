@@ -45,9 +45,8 @@ public final class ComponentAblation {
     List<Component> out = new ArrayList<>();
     List<Edit> allAdded = new ArrayList<>();
     for (int l = 0; l < config.nLayers(); l++) {
-      String b = "blocks." + l + ".";
-      out.add(new Component("L" + l + " attn", List.of(new Edit(b + "hook_attn_out", null))));
-      out.add(new Component("L" + l + " mlp", List.of(new Edit(b + "hook_mlp_out", null))));
+      out.add(new Component("L" + l + " attn", List.of(new Edit(GptHooks.attnOut(l), null))));
+      out.add(new Component("L" + l + " mlp", List.of(new Edit(GptHooks.mlpOut(l), null))));
       if (originalWidths == null) continue;
       int width = config.dMlp(l), original = originalWidths[l];
       if (original > width || original < 0) {
@@ -56,7 +55,7 @@ public final class ComponentAblation {
       if (original == width) continue;
       float[] keep = new float[width];
       for (int i = 0; i < original; i++) keep[i] = 1f;
-      Edit edit = new Edit(b + "mlp.hook_post", keep);
+      Edit edit = new Edit(GptHooks.mlpPost(l), keep);
       out.add(new Component("L" + l + " added", List.of(edit)));
       allAdded.add(edit);
     }

@@ -46,11 +46,16 @@ import org.bytedeco.pytorch.global.torch;
  * W_E}ᵀ).
  *
  * <p><b>Hook points</b> ({@link #hooks()}), in forward order: {@code hook_embed}, {@code
- * hook_pos_embed}, then per block {@code blocks.{i}.hook_resid_pre}, {@code attn.hook_q/hook_k/hook_v}
- * {@code [batch, pos, head, d_head]}, {@code attn.hook_pattern [batch, head, query, key]}, {@code
- * attn.hook_z [batch, pos, head, d_head]}, {@code hook_attn_out}, {@code hook_resid_mid}, {@code
- * mlp.hook_pre}, {@code mlp.hook_post [batch, pos, d_mlp]} (after GELU), {@code hook_mlp_out},
- * {@code hook_resid_post}; finally {@code ln_final.hook_normalized}. Attention runs libtorch's
+ * hook_pos_embed}, then per block {@code blocks.{i}.hook_resid_pre}, {@code
+ * attn.hook_q_input/hook_k_input/hook_v_input [batch, pos, head, d_model]} (each head's own copy of
+ * the residual stream it reads, made only while one of them is hooked), {@code
+ * attn.hook_q/hook_k/hook_v} {@code [batch, pos, head, d_head]}, {@code attn.hook_pattern [batch,
+ * head, query, key]}, {@code attn.hook_z [batch, pos, head, d_head]}, {@code attn.hook_result
+ * [batch, pos, head, d_model]} (each head's write, without {@code b_O}, made only while hooked),
+ * {@code hook_attn_out}, {@code hook_resid_mid}, {@code hook_mlp_in} (the residual stream the MLP
+ * reads; replacing it leaves the stream itself alone), {@code mlp.hook_pre}, {@code mlp.hook_post
+ * [batch, pos, d_mlp]} (after GELU), {@code hook_mlp_out}, {@code hook_resid_post}; finally {@code
+ * ln_final.hook_normalized}. {@link GptHooks} builds the names. Attention runs libtorch's
  * fused kernel ({@code scaled_dot_product_attention}, flash attention on the CPU), which never
  * forms the pattern; a block with a hook on {@code attn.hook_pattern} computes softmax(QKᵀ)V
  * explicitly instead, equal up to float rounding.
@@ -155,9 +160,9 @@ public final class Gpt implements HookedModel, AutoCloseable {
     if (c.learnedPositions()) p.add("hook_pos_embed");
     for (int l = 0; l < c.nLayers(); l++) {
       String b = "blocks." + l + ".";
-      for (String s : new String[] {"hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern",
-          "attn.hook_z", "hook_attn_out", "hook_resid_mid", "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out",
-          "hook_resid_post"}) {
+      for (String s : new String[] {"hook_resid_pre", "attn.hook_q_input", "attn.hook_k_input", "attn.hook_v_input",
+          "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern", "attn.hook_z", "attn.hook_result", "hook_attn_out",
+          "hook_resid_mid", "hook_mlp_in", "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out", "hook_resid_post"}) {
         p.add(b + s);
       }
     }
@@ -288,7 +293,7 @@ public final class Gpt implements HookedModel, AutoCloseable {
       resid = resid.add(pos);
     }
     for (int l = 0; l < stopAt; l++) resid = block(l, resid, batch, len);
-    if (!logits) return stopAt < config.nLayers() ? hooks.fire("blocks." + stopAt + ".hook_resid_pre", resid) : resid;
+    if (!logits) return stopAt < config.nLayers() ? hooks.fire(GptHooks.residPre(stopAt), resid) : resid;
     Tensor normed = hooks.fire("ln_final.hook_normalized", norm(resid, "ln_final."));
     if (config.tiedEmbeddings()) return Linear.inOut(normed, params.get("embed.W_E").t(), null);
     return Linear.inOut(normed, params.get("unembed.W_U"), params.get("unembed.b_U"));
@@ -305,10 +310,20 @@ public final class Gpt implements HookedModel, AutoCloseable {
     long h = config.nHeads(), k = config.dHead(), d = config.dModel();
     resid = hooks.fire(b + "hook_resid_pre", resid);
 
-    Tensor x = norm(resid, b + "ln1.");
-    Tensor q = hooks.fire(b + "attn.hook_q", headProjection(x, b, "Q", h, batch, len));
-    Tensor kk = hooks.fire(b + "attn.hook_k", headProjection(x, b, "K", config.nKvHeads(), batch, len));
-    Tensor v = hooks.fire(b + "attn.hook_v", headProjection(x, b, "V", config.nKvHeads(), batch, len));
+    Tensor q, kk, v;
+    if (hooks.isActive(b + "attn.hook_q_input") || hooks.isActive(b + "attn.hook_k_input") || hooks.isActive(b + "attn.hook_v_input")) {
+      q = splitInputProjection(resid, b, "Q", h);
+      kk = splitInputProjection(resid, b, "K", config.nKvHeads());
+      v = splitInputProjection(resid, b, "V", config.nKvHeads());
+    } else {
+      Tensor x = norm(resid, b + "ln1.");
+      q = headProjection(x, b, "Q", h, batch, len);
+      kk = headProjection(x, b, "K", config.nKvHeads(), batch, len);
+      v = headProjection(x, b, "V", config.nKvHeads(), batch, len);
+    }
+    q = hooks.fire(b + "attn.hook_q", q);
+    kk = hooks.fire(b + "attn.hook_k", kk);
+    v = hooks.fire(b + "attn.hook_v", v);
     if (!config.learnedPositions()) {
       q = rotary(q);
       kk = rotary(kk);
@@ -318,14 +333,20 @@ public final class Gpt implements HookedModel, AutoCloseable {
       kk = kk.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
       v = v.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
     }
-    Tensor z = hooks.active().contains(b + "attn.hook_pattern") ? attentionWithPattern(b, q, kk, v, len)
+    Tensor z = hooks.isActive(b + "attn.hook_pattern") ? attentionWithPattern(b, q, kk, v, len)
         : fusedAttention(q, kk, v); // [B, T, H, dh]
     z = hooks.fire(b + "attn.hook_z", z);
-    Tensor attnOut = Linear.inOut(z.reshape(batch, len, h * k), params.get(b + "attn.W_O").reshape(h * k, d), params.get(b + "attn.b_O"));
+    Tensor attnOut;
+    if (hooks.isActive(b + "attn.hook_result")) {
+      Tensor result = hooks.fire(b + "attn.hook_result", perHeadOutput(z, params.get(b + "attn.W_O")));
+      attnOut = result.sum(new long[] {2}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).add(params.get(b + "attn.b_O"));
+    } else {
+      attnOut = Linear.inOut(z.reshape(batch, len, h * k), params.get(b + "attn.W_O").reshape(h * k, d), params.get(b + "attn.b_O"));
+    }
     attnOut = hooks.fire(b + "hook_attn_out", attnOut);
     resid = hooks.fire(b + "hook_resid_mid", resid.add(attnOut));
 
-    Tensor y = norm(resid, b + "ln2.");
+    Tensor y = norm(hooks.fire(b + "hook_mlp_in", resid), b + "ln2.");
     Tensor pre = hooks.fire(b + "mlp.hook_pre", Linear.inOut(y, params.get(b + "mlp.W_in"), params.get(b + "mlp.b_in")));
     Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
     Tensor mlpOut = hooks.fire(b + "hook_mlp_out", Linear.inOut(post, params.get(b + "mlp.W_out"), params.get(b + "mlp.b_out")));
@@ -351,6 +372,26 @@ public final class Gpt implements HookedModel, AutoCloseable {
     double scale = config.attnScale() ? 1.0 / Math.sqrt(config.dHead()) : 1.0;
     return torch.scaled_dot_product_attention(q.permute(0, 2, 1, 3), kk.permute(0, 2, 1, 3), v.permute(0, 2, 1, 3),
         new TensorOptional(), 0.0, true, new org.bytedeco.pytorch.DoubleOptional(scale), false).permute(0, 2, 1, 3);
+  }
+
+  /**
+   * The split-input path (TransformerLens's {@code use_split_qkv_input}): each head reads its own
+   * copy of the residual stream {@code attn.hook_{q,k,v}_input [B, T, H, D]}, so that a hook can
+   * change what one head reads; normed and projected head by head, {@code [B, T, H, dh]}.
+   */
+  private Tensor splitInputProjection(Tensor resid, String b, String which, long heads) {
+    long bsz = resid.size(0), len = resid.size(1), d = config.dModel(), k = config.dHead();
+    String point = b + "attn.hook_" + Character.toLowerCase(which.charAt(0)) + "_input";
+    Tensor perHead = hooks.fire(point, resid.unsqueeze(2).expand(bsz, len, heads, d));
+    Tensor x = norm(perHead, b + "ln1.").permute(2, 0, 1, 3).reshape(heads, bsz * len, d);
+    Tensor projected = x.bmm(params.get(b + "attn.W_" + which)).view(heads, bsz, len, k).permute(1, 2, 0, 3);
+    return projected.add(params.get(b + "attn.b_" + which));
+  }
+
+  /** Each head's write into the residual stream, {@code z [B, T, H, dh]} times {@code W_O [H, dh, D]}: {@code [B, T, H, D]}. */
+  private static Tensor perHeadOutput(Tensor z, Tensor wO) {
+    long bsz = z.size(0), len = z.size(1), heads = z.size(2), k = z.size(3), d = wO.size(2);
+    return z.permute(2, 0, 1, 3).reshape(heads, bsz * len, k).bmm(wO).view(heads, bsz, len, d).permute(1, 2, 0, 3);
   }
 
   /** {@code x [B, T, D]} projected by {@code W_{which} [H, D, dh]}: {@code [B, T, H, dh]}. */

@@ -59,7 +59,7 @@ class GptTest {
             fusedGrads.put(e.getKey(), e.getValue().grad().clone());
             e.getValue().grad().zero_();
           }
-          for (int l = 0; l < c.nLayers(); l++) m.hooks().add("blocks." + l + ".attn.hook_pattern", x -> x);
+          for (int l = 0; l < c.nLayers(); l++) m.hooks().add(GptHooks.pattern(l), x -> x);
           Tensor explicit = m.forward(tokens);
           explicit.mul(explicit).sum().backward();
           m.hooks().clear();

@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.model.GptHooks;
 import gradroute.model.Generation;
 import gradroute.model.Gpt;
 import gradroute.hooks.HookHandle;
@@ -83,7 +84,7 @@ final class SteeringEvaluation {
    */
   static double auroc(Gpt model, List<long[]> windows, int batch, int block, int sign, int target) {
     List<double[]> scored = new ArrayList<>();
-    String point = "blocks." + block + ".hook_resid_post";
+    String point = GptHooks.residPost(block);
     for (int i = 0; i < windows.size(); i += batch) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
         TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
@@ -110,26 +111,13 @@ final class SteeringEvaluation {
 
   /** Rank-based AUROC (ties count half) of {score, label} pairs. */
   static double aurocOf(List<double[]> scored) {
-    scored.sort((a, b) -> Double.compare(a[0], b[0]));
-    double rankSumPos = 0;
-    long pos = 0, neg = 0;
-    int i = 0;
-    while (i < scored.size()) {
-      int j = i;
-      while (j < scored.size() && scored.get(j)[0] == scored.get(i)[0]) j++;
-      double midRank = (i + 1 + j) / 2.0;
-      for (int k = i; k < j; k++) {
-        if (scored.get(k)[1] > 0) {
-          rankSumPos += midRank;
-          pos++;
-        } else {
-          neg++;
-        }
-      }
-      i = j;
+    double[] scores = new double[scored.size()];
+    boolean[] positive = new boolean[scored.size()];
+    for (int k = 0; k < scores.length; k++) {
+      scores[k] = scored.get(k)[0];
+      positive[k] = scored.get(k)[1] > 0;
     }
-    if (pos == 0 || neg == 0) return Double.NaN;
-    return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    return gradroute.circuits.Roc.auc(scores, positive);
   }
 
   /** Prompts: validation windows that hold neither the target nor a related token. */
@@ -150,7 +138,7 @@ final class SteeringEvaluation {
 
   /** Adds {@code alpha * sign * RMS(x) * e_0} at every position of {@code point} while installed. */
   static HookHandle steer(Gpt model, int block, double alpha, int sign) {
-    return model.hooks().add("blocks." + block + ".hook_resid_post", x -> {
+    return model.hooks().add(GptHooks.residPost(block), x -> {
       Tensor rms = x.mul(x).mean(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
       Tensor out = x.clone();
       out.select(2, 0).add_(rms.mul(new Scalar(alpha * sign)));

@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.model.GptHooks;
 import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.model.Gpt;
@@ -116,7 +117,7 @@ final class SteeringRun {
         MaskTable table = MaskTable.builder(config.dModel()).dims(0).build(); // row 0 = e_0, row 1 = all ones
         hook = new RoutingHook(table, device);
         rule = new TokenRule(Map.of((long) target, 0), table.noMaskIndex());
-        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) model.hooks().add("blocks." + l + ".hook_resid_post", hook);
+        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) model.hooks().add(GptHooks.residPost(l), hook);
       }
       LrSchedule schedule = new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps());
       int rank = world.rank(), size = world.worldSize();

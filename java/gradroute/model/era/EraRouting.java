@@ -1,5 +1,6 @@
 package gradroute.model.era;
 
+import gradroute.model.GptHooks;
 import gradroute.hooks.HookHandle;
 import gradroute.hooks.MaskApplier;
 import gradroute.hooks.MaskRule;
@@ -111,7 +112,7 @@ public final class EraRouting implements AutoCloseable {
           .values(row(orig, total, 1.0, spec.lrOffTargetExpanded()))
           .build();
       tables.add(table);
-      String point = "blocks." + l + "." + HOOK_TYPE;
+      String point = GptHooks.block(l, HOOK_TYPE);
       tableOf.put(point, table);
       if (spec.l1() > 0) {
         // registered before the masks, so the penalty's own gradient is not routed

@@ -1,5 +1,6 @@
 package gradroute.model.era;
 
+import gradroute.model.GptHooks;
 import gradroute.hooks.HookHandle;
 import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
@@ -112,7 +113,7 @@ public final class Expansion {
     if (keep < 0 || keep > width) throw new IllegalArgumentException("keep must be in 0.." + width + ", got " + keep);
     float[] mask = new float[width];
     Arrays.fill(mask, 0, keep, 1f);
-    return ComponentAblation.zeroAblate(model, new ComponentAblation.Edit("blocks." + layer + ".mlp.hook_post", mask));
+    return ComponentAblation.zeroAblate(model, new ComponentAblation.Edit(GptHooks.mlpPost(layer), mask));
   }
 
   /** The block index of a parameter or hook name ({@code blocks.{i}....}), or -1. */

@@ -1,5 +1,6 @@
 package gradroute.model.unlearn;
 
+import gradroute.model.GptHooks;
 import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
@@ -80,7 +81,7 @@ public final class NeuronAblation {
       float[] keep = new float[c.dMlp(l)];
       Arrays.fill(keep, 1f);
       for (int n : s.neurons[i]) keep[n] = 0f;
-      edits.add(new ComponentAblation.Edit("blocks." + l + "." + NeuronRouting.HOOK_TYPE, keep));
+      edits.add(new ComponentAblation.Edit(GptHooks.block(l, NeuronRouting.HOOK_TYPE), keep));
     }
     return new ComponentAblation.Component(name, edits);
   }

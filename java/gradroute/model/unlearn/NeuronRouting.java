@@ -1,5 +1,6 @@
 package gradroute.model.unlearn;
 
+import gradroute.model.GptHooks;
 import gradroute.hooks.HookHandle;
 import gradroute.hooks.MaskApplier;
 import gradroute.hooks.MaskRule;
@@ -101,7 +102,7 @@ public final class NeuronRouting implements AutoCloseable {
         if (n < 0 || n >= width) throw new IllegalArgumentException("routed neuron " + n + " is outside layer " + l + "'s " + width + " MLP neurons");
       }
       MaskTable t = MaskTable.builder(width).dims(spec.neurons(), spec.wOn(), spec.wOff()).build();
-      tables.put("blocks." + l + "." + HOOK_TYPE, t);
+      tables.put(GptHooks.block(l, HOOK_TYPE), t);
       rows = t.size();
     }
     this.noMask = rows - 1;

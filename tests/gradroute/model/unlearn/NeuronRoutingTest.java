@@ -1,5 +1,6 @@
 package gradroute.model.unlearn;
 
+import gradroute.model.GptHooks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -91,7 +92,7 @@ class NeuronRoutingTest {
       List<HookHandle> probes = new ArrayList<>();
       for (int l = 0; l < CONFIG.nLayers(); l++) {
         int layer = l;
-        probes.add(m.hooks().add("blocks." + l + ".mlp.hook_post", x -> {
+        probes.add(m.hooks().add(GptHooks.mlpPost(l), x -> {
           sums[layer] += x.abs().sum().item_double();
           return x;
         }));

@@ -1,0 +1,271 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.circuits.Circuits;
+import gradroute.cli.DeviceOption;
+import gradroute.model.Gpt;
+import gradroute.report.AtomicFiles;
+import gradroute.report.Criterion;
+import gradroute.report.CsvTable;
+import gradroute.report.Json;
+import gradroute.report.Plots;
+import gradroute.runtime.TorchRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gradroute circuits}: circuit discovery checked against a ground truth made by
+ * construction. On a finished {@code nanogpt unlearn} run, every edge of the routed and control
+ * models is scored on forget and retain prompts by EAP, EAP with integrated gradients, activation
+ * magnitude and random scores, and each score is measured against the routed region (the routed
+ * MLP neurons and their blocks' MLPs): ROC AUC, the region's share of Σ|score|, and faithfulness
+ * curves.
+ */
+@Command(name = "circuits", mixinStandardHelpOptions = true,
+    description = {"Circuit discovery (edge attribution patching) on a routed nanoGPT unlearn run, scored against the region routing put the "
+        + "forget capability in: ROC AUC of EAP, EAP-IG, activation magnitude and random scores for edges touching the routed MLPs and for "
+        + "the routed neurons, the region's share of |score| on forget vs retain prompts, faithfulness curves (tree and edge patching).",
+        "Writes <run>/circuits/: summary.json (with criteria), methods.csv, roc.csv, neurons.csv, faithfulness.csv, plots/*.png."})
+public final class CircuitsCommand implements Callable<Integer> {
+  static final String QUICK_RUN = "circuits-quick";
+  /** Enough steps for the routed neurons to take the routed tokens on the quick preset's tiny model (about a minute on 2 cores). */
+  static final int QUICK_STEPS = 400;
+
+  @Option(names = "--run", paramLabel = "RUN", description = "a finished nanogpt unlearn run: its name under <out>/nanogpt/ or its folder")
+  String run;
+
+  @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--quick", description = "without --run: first train a small routed model and its control (nanogpt unlearn --quick --steps " + QUICK_STEPS + " --l1 0.001, run '"
+      + QUICK_RUN + "', reused when it exists), then score them; also fewer prompts")
+  boolean quick;
+
+  @Option(names = "--windows", paramLabel = "N", description = "prompt windows per side (default 16, quick 8)")
+  Integer windows;
+
+  @Option(names = "--ig-steps", paramLabel = "K", defaultValue = "5", description = "integrated-gradient steps of EAP-IG (default ${DEFAULT-VALUE})")
+  int igSteps;
+
+  @Option(names = "--curve-points", paramLabel = "N", defaultValue = "9", description = "edge counts per faithfulness curve (default ${DEFAULT-VALUE})")
+  int curvePoints;
+
+  @Mixin DeviceOption device;
+
+  @Override
+  public Integer call() throws Exception {
+    TorchRuntime.init();
+    if (run == null && !quick) throw new IllegalArgumentException("give --run RUN (a finished nanogpt unlearn run) or --quick");
+    if (igSteps < 1) throw new IllegalArgumentException("--ig-steps must be >= 1, got " + igSteps);
+    if (curvePoints < 2) throw new IllegalArgumentException("--curve-points must be >= 2, got " + curvePoints);
+    int n = windows != null ? windows : quick ? 8 : 16;
+    if (n < 1) throw new IllegalArgumentException("--windows must be >= 1, got " + n);
+    Path dir;
+    if (run == null) {
+      dir = out.resolve(SteerCommand.EXPERIMENT).resolve(QUICK_RUN);
+      if (!Files.isRegularFile(dir.resolve("models").resolve("control-s0.pt"))) {
+        System.out.println("training the quick routed model and its control (nanogpt unlearn --quick --run " + QUICK_RUN + ")");
+        int rc = new CommandLine(new UnlearnCommand()).execute("--quick", "--run", QUICK_RUN, "--models", "routed,control", "--steps", String.valueOf(QUICK_STEPS), "--l1", "0.001", "--out", out.toString(),
+            "--device", device.name());
+        if (rc != 0) throw new IllegalStateException("training the quick run failed (exit " + rc + ")");
+      }
+    } else {
+      Path asPath = Path.of(run);
+      dir = Files.isDirectory(asPath) && asPath.getNameCount() > 1 ? asPath : out.resolve(SteerCommand.EXPERIMENT).resolve(run);
+    }
+    analyse(dir, n, igSteps, curvePoints, device.device());
+    return 0;
+  }
+
+  /** Scores every model of the unlearn run in {@code dir}; writes {@code dir/circuits/}. */
+  static Path analyse(Path dir, int windows, int igSteps, int curvePoints, Device device) throws IOException {
+    Path configFile = dir.resolve("config.json");
+    if (!Files.isRegularFile(configFile)) throw new IllegalArgumentException("no run at " + dir + " (no config.json)");
+    UnlearnConfig s;
+    try {
+      s = gradroute.config.Configs.file(UnlearnConfig.class, configFile);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(configFile + " is not a nanogpt unlearn run's config (circuits needs the routed MLP neurons of an unlearn run): "
+          + gradroute.runtime.ErrorText.oneLine(e), e);
+    }
+    List<String> kinds = new ArrayList<>();
+    for (String k : List.of("routed", "control")) {
+      for (long seed : s.seeds()) {
+        if (!Files.isRegularFile(model(dir, k, seed))) {
+          if (k.equals("routed")) throw new IllegalArgumentException("run " + dir + " has no trained model " + model(dir, k, seed) + " (is it finished?)");
+          continue;
+        }
+        if (!kinds.contains(k)) kinds.add(k);
+      }
+    }
+    UnlearnData data = UnlearnData.load(s);
+    boolean[] routed = data.routedMask();
+    int len = s.nCtx() + 1;
+    List<long[]> forget = UnlearnData.windows(data.forgetEval, len, windows);
+    List<long[]> retainAll = UnlearnData.windows(data.retainEval, len, 2 * windows);
+    if (retainAll.size() < 2 * windows) throw new IllegalArgumentException("the retain evaluation text has " + retainAll.size() + " windows of " + len
+        + " tokens, fewer than the " + 2 * windows + " needed: lower --windows");
+    List<long[]> retain = retainAll.subList(0, windows), retainCorrupt = retainAll.subList(windows, 2 * windows);
+    CircuitBenchmark bench = new CircuitBenchmark(s.routedLayers(), s.routedNeurons(), igSteps, curvePoints);
+    List<CircuitBenchmark.MethodResult> results = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try (PointerScope scope = new PointerScope()) {
+      // forget prompts: the routed capability (log-prob of routed next tokens), resampled from retain text;
+      // retain prompts: plain language modelling, resampled from other retain text
+      CircuitBenchmark.Side forgetSide = CircuitBenchmark.side("forget", forget, retain, routed, true, device);
+      CircuitBenchmark.Side retainSide = CircuitBenchmark.side("retain", retain, retainCorrupt, routed, false, device);
+      for (String kind : kinds) {
+        for (long seed : s.seeds()) {
+          Path file = model(dir, kind, seed);
+          if (!Files.isRegularFile(file)) continue;
+          try (Gpt gpt = Gpt.load(file, device)) {
+            for (CircuitBenchmark.Side side : List.of(forgetSide, retainSide)) {
+              System.out.printf("scoring %s-s%d on %s prompts (%d edges, 4 methods) ...%n", kind, seed, side.name(),
+                  gradroute.circuits.GptGraphs.graph(gpt.config()).edgeCount());
+              results.addAll(bench.run(gpt, kind, seed, side, bench.scorers(seed)));
+            }
+          }
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Path target = dir.resolve("circuits");
+    write(target, results, s, seconds);
+    System.out.println(table(results).toMarkdown());
+    System.out.printf("scored in %.0f s; results in %s%n", seconds, target);
+    return target;
+  }
+
+  private static Path model(Path dir, String kind, long seed) {
+    return dir.resolve("models").resolve(kind + "-s" + seed + ".pt");
+  }
+
+  static CsvTable table(List<CircuitBenchmark.MethodResult> results) {
+    CsvTable t = CsvTable.withColumns("model", "seed", "side", "method", "edge_auc", "edge_share", "node_auc", "neuron_auc", "neuron_share", "neuron_top_k")
+        .withDecimals(4);
+    for (var r : results) t.addRow(CircuitBenchmark.asRow(r).values().toArray());
+    return t;
+  }
+
+  private static void write(Path target, List<CircuitBenchmark.MethodResult> results, UnlearnConfig s, double seconds) throws IOException {
+    table(results).write(target.resolve("methods.csv"));
+    CsvTable roc = CsvTable.withColumns("model", "seed", "side", "method", "level", "fpr", "tpr").withDecimals(5);
+    CsvTable faith = CsvTable.withColumns("model", "seed", "side", "method", "patch", "edges", "metric", "faithfulness").withDecimals(5);
+    for (var r : results) {
+      addRoc(roc, r, "edge", r.edgeRoc());
+      if (r.neuronRoc() != null) addRoc(roc, r, "neuron", r.neuronRoc());
+      for (var p : r.tree()) faith.addRow(r.model(), r.seed(), r.side(), r.method(), "tree", p.edges(), p.metric(), p.faithfulness());
+      for (var p : r.edge()) faith.addRow(r.model(), r.seed(), r.side(), r.method(), "edge", p.edges(), p.metric(), p.faithfulness());
+    }
+    roc.write(target.resolve("roc.csv"));
+    neurons(results).write(target.resolve("neurons.csv"));
+    faith.write(target.resolve("faithfulness.csv"));
+    plots(target.resolve("plots"), results);
+    List<Criterion> criteria = criteria(results);
+    AtomicFiles.writeString(target.resolve("criteria.md"), Criterion.markdown(criteria));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("experiment", "circuits");
+    summary.put("routed_layers", s.routedLayers());
+    summary.put("routed_neurons", s.routedNeurons());
+    summary.put("seconds", seconds);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (var r : results) rows.add(CircuitBenchmark.asRow(r));
+    summary.put("methods", rows);
+    summary.put("criteria", Criterion.byName(criteria));
+    Json.write(target.resolve("summary.json"), summary); // last: a folder with a summary is complete
+  }
+
+  /** Every neuron's |score| by method (methods with a neuron-level form), with its layer, index and whether it is routed. */
+  private static CsvTable neurons(List<CircuitBenchmark.MethodResult> results) {
+    CsvTable t = CsvTable.withColumns("model", "seed", "side", "method", "layer", "neuron", "routed", "abs_score").withDecimals(8);
+    for (var r : results) {
+      if (r.neuronScores() == null) continue;
+      int k = 0;
+      for (int l = 0; l < r.mlpWidths().length; l++) {
+        for (int i = 0; i < r.mlpWidths()[l]; i++, k++) t.addRow(r.model(), r.seed(), r.side(), r.method(), l, i, r.neuronRouted()[k] ? 1 : 0, r.neuronScores()[k]);
+      }
+    }
+    return t;
+  }
+
+  private static void addRoc(CsvTable t, CircuitBenchmark.MethodResult r, String level, double[][] curve) {
+    for (int i = 0; i < curve[0].length; i++) t.addRow(r.model(), r.seed(), r.side(), r.method(), level, curve[0][i], curve[1][i]);
+  }
+
+  /** The issue's acceptance criteria, over the seeds of the run. */
+  static List<Criterion> criteria(List<CircuitBenchmark.MethodResult> results) {
+    List<Criterion> out = new ArrayList<>();
+    Map<String, Double> routedAuc = perSeed(results, "routed", "forget", "eap", CircuitBenchmark.MethodResult::neuronAuc);
+    Map<String, Double> controlAuc = perSeed(results, "control", "forget", "eap", CircuitBenchmark.MethodResult::neuronAuc);
+    Map<String, Double> forgetShare = perSeed(results, "routed", "forget", "eap", CircuitBenchmark.MethodResult::neuronShare);
+    Map<String, Double> retainShare = perSeed(results, "routed", "retain", "eap", CircuitBenchmark.MethodResult::neuronShare);
+    Map<String, Double> ratio = new LinkedHashMap<>();
+    forgetShare.forEach((k, v) -> ratio.put(k, v / retainShare.getOrDefault(k, Double.NaN)));
+    double ra = mean(routedAuc), ca = mean(controlAuc), rr = mean(ratio);
+    out.add(new Criterion("eap_neuron_auc_routed", "EAP AUC for 'this neuron of a routed block is a routed one', routed model, forget prompts", ra,
+        routedAuc, ">= 0.9", ra >= 0.9));
+    if (!controlAuc.isEmpty()) {
+      out.add(new Criterion("eap_neuron_auc_control", "the same on the unrouted control", ca, controlAuc, "within 0.5 ± 0.1", Math.abs(ca - 0.5) <= 0.1));
+    }
+    out.add(new Criterion("eap_share_ratio", "routed neurons' share of Σ|EAP| (all neurons), forget over retain prompts, routed model", rr, ratio,
+        ">= 3", rr >= 3));
+    Map<String, Double> endpoints = new LinkedHashMap<>();
+    for (var r : results) {
+      if (!r.method().equals("eap")) continue;
+      List<Circuits.CurvePoint> c = r.tree();
+      double err = Math.max(Math.abs(c.get(0).faithfulness()), Math.abs(c.get(c.size() - 1).faithfulness() - 100));
+      endpoints.merge(r.model() + "-s" + r.seed() + "-" + r.side(), err, Math::max);
+    }
+    double worst = endpoints.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    out.add(new Criterion("faithfulness_endpoints", "largest |faithfulness − target| at no edges (0 %) and all edges (100 %), tree patching", worst,
+        endpoints, "<= 0.01", worst <= 0.01));
+    return out;
+  }
+
+  private static Map<String, Double> perSeed(List<CircuitBenchmark.MethodResult> results, String model, String side, String method,
+      java.util.function.ToDoubleFunction<CircuitBenchmark.MethodResult> f) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (var r : results) {
+      if (r.model().equals(model) && r.side().equals(side) && r.method().equals(method)) out.put("s" + r.seed(), f.applyAsDouble(r));
+    }
+    return out;
+  }
+
+  private static double mean(Map<String, Double> m) {
+    return m.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** ROC curves (neurons, edges) and faithfulness curves of the first seed. */
+  private static void plots(Path dir, List<CircuitBenchmark.MethodResult> results) throws IOException {
+    long seed = results.get(0).seed();
+    Map<String, double[][]> neuronRoc = new LinkedHashMap<>(), edgeRoc = new LinkedHashMap<>(), faith = new LinkedHashMap<>();
+    for (var r : results) {
+      if (r.seed() != seed || !r.side().equals("forget")) continue;
+      if (r.neuronRoc() != null) neuronRoc.put(r.model() + " " + r.method() + String.format(" (AUC %.2f)", r.neuronAuc()), r.neuronRoc());
+      if (r.model().equals("routed")) edgeRoc.put(r.method() + String.format(" (AUC %.2f)", r.edgeAuc()), r.edgeRoc());
+    }
+    for (var r : results) {
+      if (r.seed() != seed || !r.model().equals("routed")) continue;
+      double[] x = r.tree().stream().mapToDouble(Circuits.CurvePoint::edges).toArray();
+      double[] y = r.tree().stream().mapToDouble(Circuits.CurvePoint::faithfulness).toArray();
+      faith.put(r.method() + " " + r.side(), new double[][] {x, y});
+    }
+    Plots.lineChart("Routed neurons found (routed blocks' MLP neurons, forget prompts, seed " + seed + ")", "false-positive rate",
+        "true-positive rate", neuronRoc, dir.resolve("roc_neurons.png"));
+    Plots.lineChart("Edges touching the routed MLPs (routed model, forget prompts, seed " + seed + ")", "false-positive rate",
+        "true-positive rate", edgeRoc, dir.resolve("roc_edges.png"));
+    Plots.lineChart("Faithfulness of the top-k edges, tree patching (routed model, seed " + seed + ")", "edges kept", "faithfulness %", faith,
+        dir.resolve("faithfulness.png"));
+  }
+}
