@@ -4,7 +4,7 @@ import gradroute.report.AtomicFiles;
 import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.ImageGrid;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
 import java.io.IOException;
 import java.util.ArrayList;

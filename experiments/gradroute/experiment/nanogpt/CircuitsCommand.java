@@ -7,7 +7,7 @@ import gradroute.report.AtomicFiles;
 import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.report.Plots;
+import gradroute.plot.Plots;
 import gradroute.runtime.TorchRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
