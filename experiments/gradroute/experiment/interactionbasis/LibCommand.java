@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
         "Also trains an MNIST classifier (784-100-100-10) per seed and checks LIB/PCA ablation curves on it.",
         "Writes <run>/lib/ (summary.json with criteria, criteria.md, CSV tables, PNG plots)."})
 public final class LibCommand implements Callable<Integer> {
+  /** Seed of the image samples the bases are built and scored on (fixed: the same images for every model). */
+  static final long SAMPLE_SEED = 20241004L;
+
   @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE})")
   Path out;
 
@@ -66,15 +69,16 @@ public final class LibCommand implements Callable<Integer> {
     if (config == null) throw new IllegalArgumentException(dir.resolve(RunDirectory.CONFIG_FILE) + " holds no MNIST config");
     TrainTest digits = MnistExperiment.digits(config);
     ImageDataset train = digits.train();
-    ImageDataset test = digits.test();
-    int testCount = positive("--test-images", Math.min(test.count(), testImages != null ? testImages : quick ? 500 : test.count()));
+    int testCount = positive("--test-images", Math.min(digits.test().count(), testImages != null ? testImages : quick ? 500 : digits.test().count()));
     if (buildCount > train.count()) throw new IllegalArgumentException("--samples " + buildCount + " exceeds the " + train.count() + " training images");
+    // the digit files are stored one digit after another: sample, or the first images are all 0s and 1s
+    ImageDataset build = sample(train, buildCount, SAMPLE_SEED);
+    ImageDataset test = sample(digits.test(), testCount, SAMPLE_SEED + 1);
     int width = train.pixelsPerImage();
     Tensor trainImages = Tensor.create(train.pixelsMinusOneToOne(), train.count(), width);
-    Tensor buildImages = trainImages.narrow(0, 0, buildCount);
-    Tensor testAll = Tensor.create(test.pixelsMinusOneToOne(), test.count(), width);
-    Tensor testSet = testAll.narrow(0, 0, testCount);
-    int[] testLabels = java.util.Arrays.copyOf(test.labels(), testCount);
+    Tensor buildImages = Tensor.create(build.pixelsMinusOneToOne(), buildCount, width);
+    Tensor testSet = Tensor.create(test.pixelsMinusOneToOne(), testCount, width);
+    int[] testLabels = test.labels();
 
     List<AutoencoderAnalysis.Result> models = new ArrayList<>();
     for (long seed : config.seeds()) {
@@ -87,7 +91,7 @@ public final class LibCommand implements Callable<Integer> {
         Tensor encoderLast = model.encoder().layer(model.encoder().depth() - 1).weight();
         System.out.printf("lib: %s seed %d ...%n", kind, seed);
         models.add(new AutoencoderAnalysis(stack, model.encoder().depth(), encoderLast)
-            .analyse(kind, seed, kind.equals("routed"), buildImages, java.util.Arrays.copyOf(train.labels(), buildCount), testSet, testLabels));
+            .analyse(kind, seed, kind.equals("routed"), buildImages, build.labels(), testSet, testLabels));
       }
     }
     if (models.isEmpty()) throw new IllegalArgumentException("the run " + dir + " has no finished model checkpoints (checkpoints/routed-seed*.json)");
@@ -125,6 +129,11 @@ public final class LibCommand implements Callable<Integer> {
     try (var paths = Files.walk(root)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
     }
+  }
+
+  /** {@code n} images drawn without replacement by a seeded permutation (all of them, reordered, when n is the count). */
+  private static ImageDataset sample(ImageDataset images, int n, long seed) {
+    return images.subset(java.util.Arrays.copyOf(ImageDataset.permutation(images.count(), seed), n));
   }
 
   private static int positive(String flag, int n) {
