@@ -26,21 +26,6 @@ class CircuitsCommandTest {
     TorchRuntime.init();
   }
 
-  private static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
-    String[] common = {"the", "and", "of", "he", "said", "unto", "them", "in", "that", "shall", "be", "for", "his", "with", "was"};
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<String> docs = new ArrayList<>();
-    for (int d = 0; d < n; d++) {
-      StringBuilder b = new StringBuilder();
-      for (int w = 0; w < 60; w++) {
-        String[] pool = rng.nextInt(3) == 0 ? topic : common;
-        b.append(w == 0 ? "" : " ").append(pool[rng.nextInt(pool.length)]);
-      }
-      docs.add(b.append('.').toString());
-    }
-    return Files.write(dir.resolve(name + ".txt"), docs);
-  }
-
   private static int cli(Object command, StringWriter err, String... args) {
     CommandLine c = new CommandLine(command);
     c.setErr(new PrintWriter(err));
@@ -53,8 +38,8 @@ class CircuitsCommandTest {
 
   @Test
   void scoresEveryMethodOnBothModelsAndSidesAndWritesTheResults(@TempDir Path dir) throws Exception {
-    Path forget = corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 16, 1);
-    Path retain = corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 150, 2);
+    Path forget = UnlearnRunTest.corpus(dir, "forget", new String[] {"offering", "lamb", "altar", "burnt", "goat"}, 16, 1);
+    Path retain = UnlearnRunTest.corpus(dir, "retain", new String[] {"king", "city", "river", "field", "war"}, 150, 2);
     Path out = dir.resolve("results");
     StringWriter err = new StringWriter();
     assertEquals(0, cli(new UnlearnCommand(), err, "--quick", "--forget", forget.toString(), "--retain", retain.toString(), "--routed",

@@ -25,7 +25,7 @@ class UnlearnRunTest {
   }
 
   /** {@code n} documents of 60 words drawn from {@code topic} (a third of the words) and a shared pool. */
-  private static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
+  static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
     String[] common = {"the", "and", "of", "he", "said", "unto", "them", "in", "that", "shall", "be", "for", "his", "with", "was"};
     SplittableRandom rng = new SplittableRandom(seed);
     List<String> docs = new ArrayList<>();
