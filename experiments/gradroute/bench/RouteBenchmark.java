@@ -5,7 +5,7 @@ import gradroute.report.Json;
 import static java.lang.Double.NaN;
 
 import gradroute.routing.MaskTable;
-import gradroute.routing.NativeRouting;
+import gradroute.runtime.NativeRuntime;
 import gradroute.routing.Router;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -135,7 +135,7 @@ public final class RouteBenchmark {
   /** Peak resident memory above the starting point during one forward+backward, in MiB. */
   private double peakMiB(Function<Tensor, Tensor> op, Tensor x, Tensor upstream) {
     if (!device.is_cpu()) return NaN;
-    NativeRouting.release_free_heap();
+    NativeRuntime.release_free_heap();
     PeakMemory.reset();
     long before = PeakMemory.currentBytes();
     forwardBackward(op, x, upstream);
