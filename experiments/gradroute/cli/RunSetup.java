@@ -49,11 +49,6 @@ public final class RunSetup<C> {
     this.defaultPreset = defaultPreset;
   }
 
-  /** The presets of this experiment. */
-  public List<String> presets() {
-    return Configs.presets(type, CONFIG_RESOURCES + experiment);
-  }
-
   /**
    * The config the options ask for, checked; no side effects. A resume that names no config gets
    * the run's recorded one.

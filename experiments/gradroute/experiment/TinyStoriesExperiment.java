@@ -166,7 +166,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
   static final class ConsoleReport {
     static String headline(TinyStoriesReport.Result summary) {
       StringBuilder b = new StringBuilder();
-      b.append(gradroute.experiment.tinystories.TinyStoriesTables.markdown(summary.table()));
+      b.append(TinyStoriesReport.headline(summary.table()).toMarkdown());
       summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
           .append(c.name()).append(": ").append(c.quantity()).append(" = ")
           .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))

@@ -1,5 +1,7 @@
 package gradroute.experiment.nanogpt;
 
+import static gradroute.report.Numbers.f4;
+
 import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.model.AdamWConfig;
@@ -12,7 +14,6 @@ import gradroute.model.unlearn.NeuronAblation;
 import gradroute.model.unlearn.NeuronRouting;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
-import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.routing.TokenRule;
 import gradroute.runtime.SideBySide;
@@ -440,15 +441,6 @@ final class UnlearnRun {
   }
 
   private void writeHistory(String name, History h) throws IOException {
-    CsvTable t = CsvTable.withColumns("step", "loss", "penalty", "lr", "grad_norm");
-    for (History.Row row : h.rows()) {
-      t.addRow(row.step(), row.metrics().get("loss"), row.metrics().getOrDefault("penalty", 0.0), row.metrics().get("lr"),
-          row.metrics().getOrDefault("grad_norm", Double.NaN));
-    }
-    t.write(root.resolve("training").resolve(name + ".csv"));
-  }
-
-  static String f4(double v) {
-    return String.format("%.4f", v);
+    h.writeCsv(root.resolve("training").resolve(name + ".csv"), "step", "loss", "penalty", "lr", "grad_norm");
   }
 }

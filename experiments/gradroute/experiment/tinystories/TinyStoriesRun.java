@@ -1,5 +1,7 @@
 package gradroute.experiment.tinystories;
 
+import static gradroute.report.Numbers.f4;
+
 import gradroute.masks.ClampedMask;
 import gradroute.masks.MaskTraining;
 import gradroute.masks.UnlearningObjective;
@@ -633,9 +635,5 @@ public final class TinyStoriesRun {
 
   private void writeHistory(String key, History h) throws IOException {
     h.writeCsv(run.path("training/" + key + ".csv"), "step", "loss", "ce", "l1", "lr");
-  }
-
-  static String f4(double v) {
-    return String.format(java.util.Locale.ROOT, "%.4f", v);
   }
 }
