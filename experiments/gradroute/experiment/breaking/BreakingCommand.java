@@ -1,9 +1,8 @@
-package gradroute.experiment;
+package gradroute.experiment.breaking;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.experiment.breaking.BreakingCommand;
-import gradroute.experiment.breaking.BreakingConfig;
+import gradroute.experiment.mnist.MnistCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
         "then rounded. Baselines: a random mask of the same size, fine-tuning only the mask's edges, fine-tuning everything.",
         "Presets: default, quick; any key overridable with --set KEY=VALUE (keys: experiments/configs/mnist-breaking/default.json).",
         "Writes results/mnist-breaking/<run>/ (summary.json with criteria, criteria.md, methods.csv, mask_history.csv, PNG plots)."})
-public final class MnistBreakingExperiment implements Callable<Integer> {
+public final class BreakingCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "small fast run (CI): the 'quick' preset")
@@ -35,7 +34,7 @@ public final class MnistBreakingExperiment implements Callable<Integer> {
     BreakingConfig config = setup.config();
     setup.start(config, (c, dir, device, resume) -> {
       if (!device.is_cpu()) throw new IllegalArgumentException("mnist-breaking runs on the CPU only (a 784-50-5 classifier), got --device " + run.deviceName());
-      System.out.println(BreakingCommand.run(c, dir, MnistExperiment.digits(c.source(), c.data())));
+      System.out.println(BreakingRuns.run(c, dir, MnistCommand.digits(c.source(), c.data())));
     });
     return 0;
   }

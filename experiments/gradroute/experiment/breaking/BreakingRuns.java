@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs every seed of a circuit-breaking config and writes the report; returns the headline. */
-public final class BreakingCommand {
-  private BreakingCommand() {}
+public final class BreakingRuns {
+  private BreakingRuns() {}
 
   public static String run(BreakingConfig config, RunDirectory dir, TrainTest digits) throws java.io.IOException {
     long start = System.nanoTime();

@@ -1,7 +1,11 @@
-package gradroute.experiment.nanogpt;
+package gradroute.experiment.circuits;
 
 import gradroute.circuits.Circuits;
 import gradroute.cli.DeviceOption;
+import gradroute.experiment.nanogpt.NanoGptCommand;
+import gradroute.experiment.nanogpt.UnlearnCommand;
+import gradroute.experiment.nanogpt.UnlearnConfig;
+import gradroute.experiment.nanogpt.UnlearnData;
 import gradroute.model.Gpt;
 import gradroute.report.AtomicFiles;
 import gradroute.report.Criterion;
@@ -73,7 +77,7 @@ public final class CircuitsCommand implements Callable<Integer> {
     if (n < 1) throw new IllegalArgumentException("--windows must be >= 1, got " + n);
     Path dir;
     if (run == null) {
-      dir = out.resolve(SteerCommand.EXPERIMENT).resolve(QUICK_RUN);
+      dir = out.resolve(NanoGptCommand.EXPERIMENT).resolve(QUICK_RUN);
       if (!Files.isRegularFile(dir.resolve("models").resolve("control-s0.pt"))) {
         System.out.println("training the quick routed model and its control (nanogpt unlearn --quick --run " + QUICK_RUN + ")");
         int rc = new CommandLine(new UnlearnCommand()).execute("--quick", "--run", QUICK_RUN, "--models", "routed,control", "--steps", String.valueOf(QUICK_STEPS), "--l1", "0.001", "--out", out.toString(),
@@ -82,7 +86,7 @@ public final class CircuitsCommand implements Callable<Integer> {
       }
     } else {
       Path asPath = Path.of(run);
-      dir = Files.isDirectory(asPath) && asPath.getNameCount() > 1 ? asPath : out.resolve(SteerCommand.EXPERIMENT).resolve(run);
+      dir = Files.isDirectory(asPath) && asPath.getNameCount() > 1 ? asPath : out.resolve(NanoGptCommand.EXPERIMENT).resolve(run);
     }
     analyse(dir, n, igSteps, curvePoints, device.device());
     return 0;
@@ -112,8 +116,8 @@ public final class CircuitsCommand implements Callable<Integer> {
     UnlearnData data = UnlearnData.load(s);
     boolean[] routed = data.routedMask();
     int len = s.nCtx() + 1;
-    List<long[]> forget = UnlearnData.windows(data.forgetEval, len, windows);
-    List<long[]> retainAll = UnlearnData.windows(data.retainEval, len, 2 * windows);
+    List<long[]> forget = data.forgetEvalWindows(len, windows);
+    List<long[]> retainAll = data.retainEvalWindows(len, 2 * windows);
     if (retainAll.size() < 2 * windows) throw new IllegalArgumentException("the retain evaluation text has " + retainAll.size() + " windows of " + len
         + " tokens, fewer than the " + 2 * windows + " needed: lower --windows");
     List<long[]> retain = retainAll.subList(0, windows), retainCorrupt = retainAll.subList(windows, 2 * windows);

@@ -2,7 +2,7 @@ package gradroute.experiment.interactionbasis;
 
 import gradroute.data.ImageDataset;
 import gradroute.data.TrainTest;
-import gradroute.experiment.MnistExperiment;
+import gradroute.experiment.mnist.MnistCommand;
 import gradroute.experiment.mnist.MnistConfig;
 import gradroute.experiment.mnist.SplitAutoencoder;
 import gradroute.interactionbasis.MlpStack;
@@ -67,7 +67,7 @@ public final class LibCommand implements Callable<Integer> {
     long start = System.nanoTime();
     MnistConfig config = Json.mapper().treeToValue(Json.readTree(dir.resolve(RunDirectory.CONFIG_FILE)).get("config"), MnistConfig.class);
     if (config == null) throw new IllegalArgumentException(dir.resolve(RunDirectory.CONFIG_FILE) + " holds no MNIST config");
-    TrainTest digits = MnistExperiment.digits(config);
+    TrainTest digits = MnistCommand.digits(config);
     ImageDataset train = digits.train();
     int testCount = positive("--test-images", Math.min(digits.test().count(), testImages != null ? testImages : quick ? 500 : digits.test().count()));
     if (buildCount > train.count()) throw new IllegalArgumentException("--samples " + buildCount + " exceeds the " + train.count() + " training images");

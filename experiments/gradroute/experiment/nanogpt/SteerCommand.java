@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.cli.DataParallelLaunch;
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
 import gradroute.config.Configs;
@@ -32,8 +33,6 @@ import picocli.CommandLine.Option;
         + "validation loss and steered samples.",
         "Writes results/nanogpt/<run>/: summary.json (with criteria), results.csv, training/*.csv, plots/*.png, samples/*.txt, models/."})
 public final class SteerCommand implements Callable<Integer> {
-  static final String EXPERIMENT = "nanogpt";
-
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "a smoke run (CI): the 'quick' preset (tiny model, 40 steps, one seed)")
@@ -110,14 +109,14 @@ public final class SteerCommand implements Callable<Integer> {
     run.set("--lr", "lr", v);
   }
 
-  @Mixin NanoGptLaunch parallel;
+  @Mixin DataParallelLaunch parallel;
 
   @Override
   public Integer call() throws Exception {
-    RunSetup<NanoGptConfig> setup = new RunSetup<>(run, EXPERIMENT, NanoGptConfig.class, "default");
+    RunSetup<NanoGptConfig> setup = new RunSetup<>(run, NanoGptCommand.EXPERIMENT, NanoGptConfig.class, "default");
     NanoGptConfig config = setup.config();
     Configs.check(config, List.of());
-    return parallel.run(run, "steer", setup, config, config::validateWorld, SteerCommand::train);
+    return parallel.run(run, setup, config, config::validateWorld, SteerCommand::train);
   }
 
   /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */

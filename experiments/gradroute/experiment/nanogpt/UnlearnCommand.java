@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.cli.DataParallelLaunch;
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
 import gradroute.config.Configs;
@@ -80,14 +81,14 @@ public final class UnlearnCommand implements Callable<Integer> {
     run.set("--l1", "l1", v);
   }
 
-  @Mixin NanoGptLaunch parallel;
+  @Mixin DataParallelLaunch parallel;
 
   @Override
   public Integer call() throws Exception {
-    RunSetup<UnlearnConfig> setup = new RunSetup<>(run, SteerCommand.EXPERIMENT, UnlearnConfig.class, DEFAULT_PRESET);
+    RunSetup<UnlearnConfig> setup = new RunSetup<>(run, NanoGptCommand.EXPERIMENT, UnlearnConfig.class, DEFAULT_PRESET);
     UnlearnConfig config = setup.config();
     Configs.check(config, List.of());
-    return parallel.run(run, "unlearn", setup, config, config::validateWorld, UnlearnCommand::work);
+    return parallel.run(run, setup, config, config::validateWorld, UnlearnCommand::work);
   }
 
   private static void work(UnlearnConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group, WorldConfig world,

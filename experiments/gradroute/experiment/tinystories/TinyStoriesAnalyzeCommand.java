@@ -1,7 +1,6 @@
-package gradroute.experiment;
+package gradroute.experiment.tinystories;
 
 import gradroute.cli.DeviceOption;
-import gradroute.experiment.tinystories.TinyStoriesAnalysis;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,7 @@
-package gradroute.experiment;
+package gradroute.experiment.tinystories;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.experiment.tinystories.TinyStoriesReport;
-import gradroute.experiment.tinystories.TinyStoriesRun;
-import gradroute.experiment.tinystories.TinyStoriesConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +18,7 @@ import picocli.CommandLine.Option;
         + "data filtering, RMU and the ERA control (expansion without routing), including a retraining attack.",
         "Writes results/tinystories/<run>/: summary.json, headline.md, losses.csv, attack.csv, training/*.csv, plots/*.png, "
             + "generations.md, models/*.pt."})
-public final class TinyStoriesExperiment implements Callable<Integer> {
+public final class TinyStoriesCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "a smoke run in a few minutes (CI): the 'quick' preset (tiny model, short training, p = 1 only)")
@@ -166,7 +163,7 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
   static final class ConsoleReport {
     static String headline(TinyStoriesReport.Result summary) {
       StringBuilder b = new StringBuilder();
-      b.append(gradroute.experiment.tinystories.TinyStoriesTables.markdown(summary.table()));
+      b.append(TinyStoriesTables.markdown(summary.table()));
       summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
           .append(c.name()).append(": ").append(c.quantity()).append(" = ")
           .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))

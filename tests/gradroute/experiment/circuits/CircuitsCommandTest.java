@@ -1,10 +1,12 @@
-package gradroute.experiment.nanogpt;
+package gradroute.experiment.circuits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gradroute.experiment.nanogpt.UnlearnCommand;
+import gradroute.experiment.nanogpt.UnlearnRunTest;
 import gradroute.report.Json;
 import gradroute.runtime.TorchRuntime;
 import java.io.PrintWriter;
