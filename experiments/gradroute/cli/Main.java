@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       gradroute.experiment.interactionbasis.LibCommand.class,
       gradroute.experiment.breaking.BreakingCommand.class,
       gradroute.experiment.circuits.CircuitsCommand.class,
+      AnalyzeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -34,7 +34,7 @@ public final class BreakingCommand implements Callable<Integer> {
     BreakingConfig config = setup.config();
     setup.start(config, (c, dir, device, resume) -> {
       if (!device.is_cpu()) throw new IllegalArgumentException("mnist-breaking runs on the CPU only (a 784-50-5 classifier), got --device " + run.deviceName());
-      System.out.println(BreakingRuns.run(c, dir, MnistCommand.digits(c.source(), c.data())));
+      BreakingRuns.run(c, dir, MnistCommand.digits(c.source(), c.data()));
     });
     return 0;
   }

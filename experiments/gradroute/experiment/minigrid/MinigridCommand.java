@@ -101,15 +101,7 @@ public final class MinigridCommand implements Callable<Integer> {
         if (!Files.exists(other)) throw new IllegalArgumentException("--same-as: no summary at " + other);
         sweep.sameAs(sameAs, Json.read(other, OversightSweep.Summary.class).cells());
       }
-      OversightSweep.Summary summary = sweep.run();
-      for (Criteria.Criterion c : summary.criteria()) {
-        System.out.printf("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
-            c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails");
-      }
-      System.out.println(OversightSweep.summaryTable(summary.cells()).toMarkdown());
-      System.out.println(summary.headline());
-      System.out.printf("wall time %.0f s (the runs' own times add up to %.0f s); results in %s%n", summary.wallSeconds(),
-          summary.runSeconds(), dir.root());
+      sweep.run();
     });
     return 0;
   }

@@ -72,8 +72,7 @@ public final class MnistCommand implements Callable<Integer> {
     if (noRouting) config = config.control();
     requireCachedIdx(config);
     setup.start(config, (c, dir, device, resume) -> {
-      MnistRun.Result summary = new MnistRun(c, dir, resume, device, digits(c)).run();
-      System.out.println(summary.headline());
+      new MnistRun(c, dir, resume, device, digits(c)).run();
     });
     return 0;
   }
