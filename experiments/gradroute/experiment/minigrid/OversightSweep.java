@@ -1,6 +1,7 @@
 package gradroute.experiment.minigrid;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import gradroute.experiment.ConsoleSummary;
 import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
@@ -205,7 +206,21 @@ public final class OversightSweep {
     double wall = (System.nanoTime() - start) / 1e9;
     Summary summary = summarise(results, wall);
     writeOutputs(results, summary);
+    ConsoleSummary.print(console(summary), summary.wallSeconds(), run.root());
     return summary;
+  }
+
+  /** The console summary: each criterion's verdict, the table of cells, the headline and the runs' own time. */
+  static String console(Summary summary) {
+    StringBuilder b = new StringBuilder();
+    for (Criteria.Criterion c : summary.criteria()) {
+      b.append(String.format("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
+          c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails"));
+    }
+    b.append(summaryTable(summary.cells()).toMarkdown()).append('\n');
+    b.append(summary.headline()).append('\n');
+    b.append(String.format("the runs' own times add up to %.0f s", summary.runSeconds()));
+    return b.toString();
   }
 
   private RunResult trainOne(Method method, double p, int seed, int index, int total) throws IOException {
