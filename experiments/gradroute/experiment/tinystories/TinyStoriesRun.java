@@ -333,7 +333,7 @@ public final class TinyStoriesRun {
     }
     String key = key(seed, method, p);
     Gpt model = Gpt.create(originalConfig(), device, seed);
-    LmTrainer trainer = new LmTrainer(model, trainOptimizer(), schedule(),
+    LmTrainer trainer = new LmTrainer(model, EraPipeline.trainerSettings(trainOptimizer()), schedule(),
         step -> new LmTrainer.Batch(batchOf(kept.subList((int) step * s.batch, (int) (step + 1) * s.batch)), null), null, null);
     long t0 = System.nanoTime();
     History h = new TrainingLoop(key, steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
