@@ -20,12 +20,12 @@ public final class SteerExperiment {
     NanoGptData data = world.isMain() ? NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
     if (data == null) data = NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab());
-    if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root());
     SteeringRun runner = new SteeringRun(s, data, root, device, resume, group, world);
     System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
         data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
         data.meta.routedFrequency(), runner.config());
     if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "model", device.is_cpu()));
+    if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root()); // once training starts: the folder is a run
     List<SteeringRun.ModelRun> runs = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;

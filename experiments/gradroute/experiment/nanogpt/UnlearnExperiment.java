@@ -26,7 +26,6 @@ public final class UnlearnExperiment {
     UnlearnData data = world.isMain() ? UnlearnData.load(s) : null;
     if (group != null) group.barrier(); // rank 0 built the cache; the others read it
     if (data == null) data = UnlearnData.load(s);
-    if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root());
     UnlearnRun runner = new UnlearnRun(s, data, root, device, resume, group, world);
     UnlearnReport.Absorption absorption = null;
     if (dir != null) {
@@ -43,6 +42,7 @@ public final class UnlearnExperiment {
           absorption.topicalTokens(), s.topicalScore(), 100 * absorption.topicalShareForgetEval(), 100 * absorption.genericShareForgetEval());
     }
     if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "job", device.is_cpu()));
+    if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root()); // once training starts: the folder is a run
     List<UnlearnRun.MethodResult> results = runner.runAll(workers);
     if (dir != null) {
       double wall = (System.nanoTime() - t0) / 1e9;
