@@ -4,6 +4,7 @@ import static gradroute.report.Numbers.f4;
 
 import gradroute.masks.ClampedMask;
 import gradroute.masks.MaskTraining;
+import gradroute.masks.PostHocUnlearning;
 import gradroute.masks.UnlearningObjective;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Generation;
@@ -16,7 +17,6 @@ import gradroute.model.TokenBatch;
 import gradroute.model.era.EraPipeline;
 import gradroute.model.era.EraRouting;
 import gradroute.model.era.ExpansionSpec;
-import gradroute.model.unlearn.PostHocUnlearning;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
 import gradroute.report.CsvTable;
