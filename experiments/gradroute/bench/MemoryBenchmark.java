@@ -2,16 +2,12 @@ package gradroute.bench;
 
 import gradroute.model.Mlp;
 import gradroute.report.CsvTable;
-import gradroute.report.Json;
 import gradroute.routing.Router;
 import gradroute.train.FusedAdam;
 import gradroute.train.Steps;
 import gradroute.train.Trainable;
 import gradroute.train.TrainingLoop;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -139,12 +135,5 @@ public final class MemoryBenchmark {
           String.format("%.0f", l.rssEndMiB()), String.format("%.1f", l.mibPer1000Steps()));
     }
     return t.toMarkdown();
-  }
-
-  public static void write(Result r, Path file) throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("benchmark", "memory");
-    out.put("result", r);
-    Json.write(file, out);
   }
 }

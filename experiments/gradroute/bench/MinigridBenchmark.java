@@ -2,19 +2,14 @@ package gradroute.bench;
 
 import gradroute.experiment.minigrid.Method;
 import gradroute.report.CsvTable;
-import gradroute.report.Json;
 import gradroute.rl.env.Gridworld;
 import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.env.Reward;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.ReinforceTrainer;
 import gradroute.runtime.CpuThreads;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -135,12 +130,5 @@ public final class MinigridBenchmark {
         + trainer.toMarkdown()
         + String.format("%nenvironment share of an update: at most %.2f%% (must be < %.0f%%): %s%n",
             100 * r.maxEnvShare(), 100 * MAX_ENV_SHARE, r.envShareOk() ? "ok" : "TOO HIGH");
-  }
-
-  public static void write(Result r, Path file) throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("benchmark", "minigrid");
-    out.put("result", r);
-    Json.write(file, out);
   }
 }

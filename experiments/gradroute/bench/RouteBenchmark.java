@@ -1,19 +1,14 @@
 package gradroute.bench;
 
 import gradroute.report.CsvTable;
-import gradroute.report.Json;
 import static java.lang.Double.NaN;
 
 import gradroute.routing.MaskTable;
-import gradroute.routing.NativeRouting;
+import gradroute.runtime.NativeRuntime;
 import gradroute.routing.Router;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -135,7 +130,7 @@ public final class RouteBenchmark {
   /** Peak resident memory above the starting point during one forward+backward, in MiB. */
   private double peakMiB(Function<Tensor, Tensor> op, Tensor x, Tensor upstream) {
     if (!device.is_cpu()) return NaN;
-    NativeRouting.release_free_heap();
+    NativeRuntime.release_free_heap();
     PeakMemory.reset();
     long before = PeakMemory.currentBytes();
     forwardBackward(op, x, upstream);
@@ -160,12 +155,5 @@ public final class RouteBenchmark {
 
   private static String fmt(double v) {
     return Double.isNaN(v) ? "-" : String.format("%.3g", v);
-  }
-
-  public static void write(Result r, Path file) throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("benchmark", "route");
-    out.put("result", r);
-    Json.write(file, out);
   }
 }

@@ -2,7 +2,6 @@ package gradroute.bench;
 
 import gradroute.data.MnistSource;
 import gradroute.data.TrainTest;
-import gradroute.report.Json;
 import gradroute.runtime.TorchRuntime;
 import gradroute.train.Trainable;
 import java.io.IOException;
@@ -250,12 +249,6 @@ public final class TrainBenchmark {
     return s.toString();
   }
 
-  public static void write(Result r, Path file) throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("benchmark", "train");
-    out.put("result", r);
-    Json.write(file, out);
-  }
 
   private static String fmt(double v) {
     return Double.isNaN(v) ? "—" : String.format("%.3g", v);

@@ -1,5 +1,6 @@
 package gradroute.cli;
 
+import gradroute.bench.BenchResults;
 import gradroute.bench.MemoryBenchmark;
 import gradroute.bench.MinigridBenchmark;
 import gradroute.bench.RouteBenchmark;
@@ -46,7 +47,7 @@ public final class BenchCommand implements Runnable {
       }
       RouteBenchmark.Result result = new RouteBenchmark(quick, routers, device.device()).run();
       System.out.println(RouteBenchmark.table(result));
-      RouteBenchmark.write(result, out);
+      BenchResults.write("route", result, out);
       System.out.println("written " + out);
       return 0;
     }
@@ -70,7 +71,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       MinigridBenchmark.Result result = new MinigridBenchmark(quick, envs, device.device()).run();
       System.out.println(MinigridBenchmark.table(result));
-      MinigridBenchmark.write(result, out);
+      BenchResults.write("minigrid", result, out);
       System.out.println("written " + out);
       return result.envShareOk() ? 0 : 1;
     }
@@ -89,7 +90,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       MemoryBenchmark.Result result = new MemoryBenchmark(quick).run();
       System.out.println(MemoryBenchmark.table(result));
-      MemoryBenchmark.write(result, out);
+      BenchResults.write("memory", result, out);
       System.out.println("written " + out);
       return 0;
     }
@@ -129,7 +130,7 @@ public final class BenchCommand implements Runnable {
       List<String> m = models != null ? models : quick ? List.of("mnist", "tinystories") : List.of("mnist", "tinystories", "gpt");
       TrainBenchmark.Result result = new TrainBenchmark(quick, m, r, drift, device.device(), noPython ? null : script).run();
       System.out.println(TrainBenchmark.table(result));
-      TrainBenchmark.write(result, out);
+      BenchResults.write("train", result, out);
       System.out.println("written " + out);
       return 0;
     }

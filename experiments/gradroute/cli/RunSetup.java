@@ -49,9 +49,9 @@ public final class RunSetup<C> {
     this.defaultPreset = defaultPreset;
   }
 
-  /** The presets of this experiment. */
-  public List<String> presets() {
-    return Configs.presets(type, CONFIG_RESOURCES + experiment);
+  /** The experiment's name: its folder under the results root. */
+  public String experiment() {
+    return experiment;
   }
 
   /**

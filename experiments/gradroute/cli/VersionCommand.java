@@ -1,6 +1,6 @@
 package gradroute.cli;
 
-import gradroute.routing.NativeRouting;
+import gradroute.runtime.NativeRuntime;
 import gradroute.runtime.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -18,7 +18,7 @@ public final class VersionCommand implements Runnable {
     TorchRuntime.init();
     return new String[] {
       "gradroute " + VERSION,
-      "native core compiled against libtorch " + NativeRouting.compiled_torch_version().trim(),
+      "native core compiled against libtorch " + NativeRuntime.compiled_torch_version().trim(),
       "libtorch threads " + org.bytedeco.pytorch.global.torch.get_num_threads(),
       "java " + System.getProperty("java.version")
     };

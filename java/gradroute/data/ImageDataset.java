@@ -119,7 +119,7 @@ public final class ImageDataset {
     return out;
   }
 
-  /** Image {@code i} normalised to [−1, 1]: 2·(p/255) − 1, the spec's Normalize(0.5, 0.5). */
+  /** Image {@code i} normalised to [−1, 1]: 2·(p/255) − 1, torchvision's Normalize(0.5, 0.5). */
   public float[] normalised(int i) {
     int from = offset(i);
     float[] out = new float[pixelsPerImage()];

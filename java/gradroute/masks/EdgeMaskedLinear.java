@@ -1,6 +1,6 @@
 package gradroute.masks;
 
-import gradroute.routing.NativeRouting;
+import gradroute.model.Linear;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -59,7 +59,7 @@ public final class EdgeMaskedLinear {
       Tensor meanOut = torch.mv(w.mul(m.neg().add(new Scalar(1.0))), mean);
       bias = bias == null ? meanOut : bias.add(meanOut);
     }
-    return NativeRouting.linear(x, w.mul(m), bias == null ? new Tensor() : bias, true);
+    return Linear.outIn(x, w.mul(m), bias);
   }
 
   /** Frees the kept mean (the mask and layer belong to the caller). */

@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 public record UnlearningObjective(ForgetLoss forget, double forgetWeight, double retainWeight, double sparsityWeight, long sparsityRampSteps) {
   /** The forget term F, minimised. */
   public enum ForgetLoss {
-    /** Gradient ascent on cross-entropy: F = −CE (unbounded below, as the spec's −α·CE_bad). */
+    /** Gradient ascent on cross-entropy: F = −CE (unbounded below, as circuit breaking's −α·CE_bad). */
     CE,
     /** F = mean −log(1 − p_target), bounded below by 0: pushes the target's probability to 0 and stops there. */
     LOG1MP;

@@ -2,6 +2,7 @@ package gradroute.model;
 
 import gradroute.hooks.Edits;
 import gradroute.hooks.HookHandle;
+import gradroute.hooks.HookScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -65,12 +66,9 @@ public final class ComponentAblation {
 
   /** Runs {@code measure} with {@code component} zero-ablated, then removes the edits. */
   public static <T> T measureWithout(Gpt model, Component component, Supplier<T> measure) {
-    List<HookHandle> handles = new ArrayList<>();
-    try {
-      for (Edit e : component.edits()) handles.add(zeroAblate(model, e));
+    try (HookScope scope = model.hooks().scope()) {
+      for (Edit e : component.edits()) scope.adopt(zeroAblate(model, e));
       return measure.get();
-    } finally {
-      for (HookHandle h : handles) h.remove();
     }
   }
 

@@ -156,17 +156,15 @@ public final class Gpt implements HookedModel, AutoCloseable {
   /** Hook point names of a configuration, in forward order. */
   public static List<String> hookPoints(GptConfig c) {
     List<String> p = new ArrayList<>();
-    p.add("hook_embed");
-    if (c.learnedPositions()) p.add("hook_pos_embed");
+    p.add(GptHooks.EMBED);
+    if (c.learnedPositions()) p.add(GptHooks.POS_EMBED);
     for (int l = 0; l < c.nLayers(); l++) {
-      String b = "blocks." + l + ".";
-      for (String s : new String[] {"hook_resid_pre", "attn.hook_q_input", "attn.hook_k_input", "attn.hook_v_input",
-          "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern", "attn.hook_z", "attn.hook_result", "hook_attn_out",
-          "hook_resid_mid", "hook_mlp_in", "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out", "hook_resid_post"}) {
-        p.add(b + s);
-      }
+      p.addAll(List.of(GptHooks.residPre(l), GptHooks.qkvInput(l, 'q'), GptHooks.qkvInput(l, 'k'), GptHooks.qkvInput(l, 'v'),
+          GptHooks.qkv(l, 'q'), GptHooks.qkv(l, 'k'), GptHooks.qkv(l, 'v'), GptHooks.pattern(l), GptHooks.z(l), GptHooks.result(l),
+          GptHooks.attnOut(l), GptHooks.residMid(l), GptHooks.mlpIn(l), GptHooks.mlpPre(l), GptHooks.mlpPost(l), GptHooks.mlpOut(l),
+          GptHooks.residPost(l)));
     }
-    p.add("ln_final.hook_normalized");
+    p.add(GptHooks.LN_FINAL);
     return p;
   }
 
@@ -286,15 +284,15 @@ public final class Gpt implements HookedModel, AutoCloseable {
     if (!tokens.device().equals(device)) tokens = tokens.to(device, ScalarType.Long);
     long d = config.dModel();
 
-    Tensor resid = hooks.fire("hook_embed", torch.embedding(params.get("embed.W_E"), tokens));
+    Tensor resid = hooks.fire(GptHooks.EMBED, torch.embedding(params.get("embed.W_E"), tokens));
     if (config.learnedPositions()) {
       Tensor pos = params.get("pos_embed.W_pos").narrow(0, 0, len).unsqueeze(0).expand(batch, len, d);
-      pos = hooks.fire("hook_pos_embed", pos);
+      pos = hooks.fire(GptHooks.POS_EMBED, pos);
       resid = resid.add(pos);
     }
     for (int l = 0; l < stopAt; l++) resid = block(l, resid, batch, len);
     if (!logits) return stopAt < config.nLayers() ? hooks.fire(GptHooks.residPre(stopAt), resid) : resid;
-    Tensor normed = hooks.fire("ln_final.hook_normalized", norm(resid, "ln_final."));
+    Tensor normed = hooks.fire(GptHooks.LN_FINAL, norm(resid, "ln_final."));
     if (config.tiedEmbeddings()) return Linear.inOut(normed, params.get("embed.W_E").t(), null);
     return Linear.inOut(normed, params.get("unembed.W_U"), params.get("unembed.b_U"));
   }
@@ -308,22 +306,22 @@ public final class Gpt implements HookedModel, AutoCloseable {
   private Tensor block(int l, Tensor resid, long batch, long len) {
     String b = "blocks." + l + ".";
     long h = config.nHeads(), k = config.dHead(), d = config.dModel();
-    resid = hooks.fire(b + "hook_resid_pre", resid);
+    resid = hooks.fire(GptHooks.residPre(l), resid);
 
     Tensor q, kk, v;
-    if (hooks.isActive(b + "attn.hook_q_input") || hooks.isActive(b + "attn.hook_k_input") || hooks.isActive(b + "attn.hook_v_input")) {
-      q = splitInputProjection(resid, b, "Q", h);
-      kk = splitInputProjection(resid, b, "K", config.nKvHeads());
-      v = splitInputProjection(resid, b, "V", config.nKvHeads());
+    if (hooks.isActive(GptHooks.qkvInput(l, 'q')) || hooks.isActive(GptHooks.qkvInput(l, 'k')) || hooks.isActive(GptHooks.qkvInput(l, 'v'))) {
+      q = splitInputProjection(resid, l, "Q", h);
+      kk = splitInputProjection(resid, l, "K", config.nKvHeads());
+      v = splitInputProjection(resid, l, "V", config.nKvHeads());
     } else {
       Tensor x = norm(resid, b + "ln1.");
       q = headProjection(x, b, "Q", h, batch, len);
       kk = headProjection(x, b, "K", config.nKvHeads(), batch, len);
       v = headProjection(x, b, "V", config.nKvHeads(), batch, len);
     }
-    q = hooks.fire(b + "attn.hook_q", q);
-    kk = hooks.fire(b + "attn.hook_k", kk);
-    v = hooks.fire(b + "attn.hook_v", v);
+    q = hooks.fire(GptHooks.qkv(l, 'q'), q);
+    kk = hooks.fire(GptHooks.qkv(l, 'k'), kk);
+    v = hooks.fire(GptHooks.qkv(l, 'v'), v);
     if (!config.learnedPositions()) {
       q = rotary(q);
       kk = rotary(kk);
@@ -333,32 +331,32 @@ public final class Gpt implements HookedModel, AutoCloseable {
       kk = kk.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
       v = v.repeat_interleave(group, new org.bytedeco.pytorch.LongOptional(2), new org.bytedeco.pytorch.LongOptional());
     }
-    Tensor z = hooks.isActive(b + "attn.hook_pattern") ? attentionWithPattern(b, q, kk, v, len)
+    Tensor z = hooks.isActive(GptHooks.pattern(l)) ? attentionWithPattern(l, q, kk, v, len)
         : fusedAttention(q, kk, v); // [B, T, H, dh]
-    z = hooks.fire(b + "attn.hook_z", z);
+    z = hooks.fire(GptHooks.z(l), z);
     Tensor attnOut;
-    if (hooks.isActive(b + "attn.hook_result")) {
-      Tensor result = hooks.fire(b + "attn.hook_result", perHeadOutput(z, params.get(b + "attn.W_O")));
+    if (hooks.isActive(GptHooks.result(l))) {
+      Tensor result = hooks.fire(GptHooks.result(l), perHeadOutput(z, params.get(b + "attn.W_O")));
       attnOut = result.sum(new long[] {2}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).add(params.get(b + "attn.b_O"));
     } else {
       attnOut = Linear.inOut(z.reshape(batch, len, h * k), params.get(b + "attn.W_O").reshape(h * k, d), params.get(b + "attn.b_O"));
     }
-    attnOut = hooks.fire(b + "hook_attn_out", attnOut);
-    resid = hooks.fire(b + "hook_resid_mid", resid.add(attnOut));
+    attnOut = hooks.fire(GptHooks.attnOut(l), attnOut);
+    resid = hooks.fire(GptHooks.residMid(l), resid.add(attnOut));
 
-    Tensor y = norm(hooks.fire(b + "hook_mlp_in", resid), b + "ln2.");
-    Tensor pre = hooks.fire(b + "mlp.hook_pre", Linear.inOut(y, params.get(b + "mlp.W_in"), params.get(b + "mlp.b_in")));
-    Tensor post = hooks.fire(b + "mlp.hook_post", torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
-    Tensor mlpOut = hooks.fire(b + "hook_mlp_out", Linear.inOut(post, params.get(b + "mlp.W_out"), params.get(b + "mlp.b_out")));
-    return hooks.fire(b + "hook_resid_post", resid.add(mlpOut));
+    Tensor y = norm(hooks.fire(GptHooks.mlpIn(l), resid), b + "ln2.");
+    Tensor pre = hooks.fire(GptHooks.mlpPre(l), Linear.inOut(y, params.get(b + "mlp.W_in"), params.get(b + "mlp.b_in")));
+    Tensor post = hooks.fire(GptHooks.mlpPost(l), torch.gelu(pre, config.exactGelu() ? "none" : "tanh"));
+    Tensor mlpOut = hooks.fire(GptHooks.mlpOut(l), Linear.inOut(post, params.get(b + "mlp.W_out"), params.get(b + "mlp.b_out")));
+    return hooks.fire(GptHooks.residPost(l), resid.add(mlpOut));
   }
 
   /** Causal attention {@code [B, T, H, dh]} with the pattern materialised for the hooks on {@code attn.hook_pattern}. */
-  private Tensor attentionWithPattern(String b, Tensor q, Tensor kk, Tensor v, long len) {
+  private Tensor attentionWithPattern(int l, Tensor q, Tensor kk, Tensor v, long len) {
     Tensor scores = q.permute(0, 2, 1, 3).matmul(kk.permute(0, 2, 3, 1)); // [B, H, Tq, Tk]
     if (config.attnScale()) scores = scores.mul(new Scalar(1.0 / Math.sqrt(config.dHead())));
     scores = scores.masked_fill(causalMask(len), new Scalar(Float.NEGATIVE_INFINITY));
-    Tensor pattern = hooks.fire(b + "attn.hook_pattern", scores.softmax(-1));
+    Tensor pattern = hooks.fire(GptHooks.pattern(l), scores.softmax(-1));
     return pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3);
   }
 
@@ -379,10 +377,10 @@ public final class Gpt implements HookedModel, AutoCloseable {
    * copy of the residual stream {@code attn.hook_{q,k,v}_input [B, T, H, D]}, so that a hook can
    * change what one head reads; normed and projected head by head, {@code [B, T, H, dh]}.
    */
-  private Tensor splitInputProjection(Tensor resid, String b, String which, long heads) {
+  private Tensor splitInputProjection(Tensor resid, int l, String which, long heads) {
     long bsz = resid.size(0), len = resid.size(1), d = config.dModel(), k = config.dHead();
-    String point = b + "attn.hook_" + Character.toLowerCase(which.charAt(0)) + "_input";
-    Tensor perHead = hooks.fire(point, resid.unsqueeze(2).expand(bsz, len, heads, d));
+    String b = "blocks." + l + ".";
+    Tensor perHead = hooks.fire(GptHooks.qkvInput(l, Character.toLowerCase(which.charAt(0))), resid.unsqueeze(2).expand(bsz, len, heads, d));
     Tensor x = norm(perHead, b + "ln1.").permute(2, 0, 1, 3).reshape(heads, bsz * len, d);
     Tensor projected = x.bmm(params.get(b + "attn.W_" + which)).view(heads, bsz, len, k).permute(1, 2, 0, 3);
     return projected.add(params.get(b + "attn.b_" + which));

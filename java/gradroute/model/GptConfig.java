@@ -115,12 +115,7 @@ public record GptConfig(
         2 * (dHead / 4), nKvHeads, true, true);
   }
 
-  /** The TinyStories-28M shape (8 × 512, 16 heads × 32, d_mlp 2048, no attention scaling). */
-  public static GptConfig tinyStories28M(int vocab, int nCtx) {
-    return of(8, 512, 16, 32, 2048, vocab, nCtx, false);
-  }
-
-  /** The spec's 2-core CPU demo shape (4 × 64, 4 heads × 16, d_mlp 256, no attention scaling). */
+  /** The shape of the 2-core CPU demo (4 × 64, 4 heads × 16, d_mlp 256, no attention scaling). */
   public static GptConfig cpuDemo(int vocab, int nCtx) {
     return of(4, 64, 4, 16, 256, vocab, nCtx, false);
   }
@@ -151,26 +146,6 @@ public record GptConfig(
 
   public GptConfig withDMlp(int[] widths) {
     return new GptConfig(nLayers, dModel, nHeads, dHead, widths, vocab, nCtx, attnScale, lnEps, initStd, norm,
-        rotaryDim, nKvHeads, tiedEmbeddings, scaledResidualInit);
-  }
-
-  public GptConfig withHeads(int heads, int headWidth) {
-    return new GptConfig(nLayers, dModel, heads, headWidth, dMlp, vocab, nCtx, attnScale, lnEps, initStd, norm,
-        rotaryDim, nKvHeads == nHeads ? heads : nKvHeads, tiedEmbeddings, scaledResidualInit);
-  }
-
-  public GptConfig withDModel(int width) {
-    return new GptConfig(nLayers, width, nHeads, dHead, dMlp, vocab, nCtx, attnScale, lnEps, initStd, norm,
-        rotaryDim, nKvHeads, tiedEmbeddings, scaledResidualInit);
-  }
-
-  public GptConfig withInitStd(double std) {
-    return new GptConfig(nLayers, dModel, nHeads, dHead, dMlp, vocab, nCtx, attnScale, lnEps, std, norm,
-        rotaryDim, nKvHeads, tiedEmbeddings, scaledResidualInit);
-  }
-
-  public GptConfig withVocab(int size) {
-    return new GptConfig(nLayers, dModel, nHeads, dHead, dMlp, size, nCtx, attnScale, lnEps, initStd, norm,
         rotaryDim, nKvHeads, tiedEmbeddings, scaledResidualInit);
   }
 

@@ -45,6 +45,12 @@ public final class GptHooks {
     return block(layer, "attn.hook_z");
   }
 
+  /** Per-head queries, keys or values ({@code which} is q, k or v) {@code [batch, pos, head, d_head]}, before rotary. */
+  public static String qkv(int layer, char which) {
+    if (which != 'q' && which != 'k' && which != 'v') throw new IllegalArgumentException("which must be q, k or v, got " + which);
+    return block(layer, "attn.hook_" + which);
+  }
+
   /** The attention pattern {@code [batch, head, query, key]}. */
   public static String pattern(int layer) {
     return block(layer, "attn.hook_pattern");

@@ -1,6 +1,5 @@
 package gradroute.model;
 
-import gradroute.routing.NativeRouting;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Tensor;
 
@@ -19,16 +18,21 @@ public final class Linear {
 
   /** {@code x @ weight + bias} over x's last dimension, {@code weight [in, out]}; {@code bias} may be null. */
   public static Tensor inOut(Tensor x, Tensor weight, Tensor bias) {
-    return NativeRouting.linear(x, weight, bias == null ? new Tensor() : bias, false);
+    return NativeLinear.linear(x, weight, bias == null ? new Tensor() : bias, false);
+  }
+
+  /** {@code x @ weight^T + bias} over x's last dimension, {@code weight [out, in]}; {@code bias} may be null. */
+  public static Tensor outIn(Tensor x, Tensor weight, Tensor bias) {
+    return NativeLinear.linear(x, weight, bias == null ? new Tensor() : bias, true);
   }
 
   /** The layer applied to {@code x}: {@code x @ weight^T + bias} with the layer's own parameters. */
   public static Tensor of(LinearImpl layer, Tensor x) {
-    return NativeRouting.linear(x, layer.weight(), layer.bias(), true);
+    return NativeLinear.linear(x, layer.weight(), layer.bias(), true);
   }
 
   /** Whether an input of {@code rows} rows through an {@code in × out} weight is split now (on this thread's settings). */
   public static boolean splits(long rows, long in, long out) {
-    return NativeRouting.linear_splits(rows, in, out);
+    return NativeLinear.linear_splits(rows, in, out);
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * Validation loss as the TinyStories spec measures it (§5): stories in batches of {@code
+ * Validation loss as the TinyStories experiment measures it: stories in batches of {@code
  * batchSize}, token-mean cross-entropy per batch, then the unweighted mean of the batch means.
  */
 public final class LmEval {

@@ -1,6 +1,5 @@
 package gradroute.profile;
 
-import gradroute.routing.NativeRouting;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
 
@@ -33,10 +32,10 @@ public final class Profiler implements AutoCloseable {
 
   public static synchronized Profiler start(boolean recordShapes) {
     TorchRuntime.init();
-    if (NativeRouting.profiler_running()) {
+    if (NativeProfiler.profiler_running()) {
       throw new IllegalStateException("a profile is already running; stop it before starting another");
     }
-    NativeRouting.profiler_start(recordShapes);
+    NativeProfiler.profiler_start(recordShapes);
     return new Profiler();
   }
 
@@ -53,11 +52,11 @@ public final class Profiler implements AutoCloseable {
       try {
         java.nio.file.Files.createDirectories(chromeTrace.toAbsolutePath().getParent());
       } catch (java.io.IOException e) {
-        NativeRouting.profiler_stop("");
+        NativeProfiler.profiler_stop("");
         throw new java.io.UncheckedIOException("cannot create the folder of the trace " + chromeTrace, e);
       }
     }
-    String events = NativeRouting.profiler_stop(chromeTrace == null ? "" : chromeTrace.toString());
+    String events = NativeProfiler.profiler_stop(chromeTrace == null ? "" : chromeTrace.toString());
     return Profile.fromEvents(events, wallMicros);
   }
 
@@ -65,7 +64,7 @@ public final class Profiler implements AutoCloseable {
   public synchronized void close() {
     if (running) {
       running = false;
-      NativeRouting.profiler_stop("");
+      NativeProfiler.profiler_stop("");
     }
   }
 }

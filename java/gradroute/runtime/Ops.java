@@ -1,6 +1,5 @@
 package gradroute.runtime;
 
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 
@@ -14,9 +13,5 @@ public final class Ops {
 
   public static Tensor sumOver(Tensor t, boolean keepDim, long... dims) {
     return t.sum(dims, keepDim, new ScalarTypeOptional());
-  }
-
-  public static Scalar scalar(double v) {
-    return new Scalar(v);
   }
 }

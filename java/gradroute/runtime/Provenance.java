@@ -1,6 +1,5 @@
 package gradroute.runtime;
 
-import gradroute.routing.NativeRouting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ public record Provenance(
         build.getProperty("version", UNKNOWN),
         known(build.getProperty("git.commit")),
         dirty.equals("true") ? Boolean.TRUE : dirty.equals("false") ? Boolean.FALSE : null,
-        NativeRouting.compiled_torch_version().trim(),
+        NativeRuntime.compiled_torch_version().trim(),
         known(torch.class.getPackage().getImplementationVersion()),
         TorchRuntime.blasLibrary(),
         torch.get_num_threads(),

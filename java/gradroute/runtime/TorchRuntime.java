@@ -104,14 +104,14 @@ public final class TorchRuntime {
    */
   public static synchronized void init() {
     if (initialised) {
-      if (flushDenormal) gradroute.routing.NativeRouting.set_flush_denormal_on_this_thread(true);
+      if (flushDenormal) NativeRuntime.set_flush_denormal_on_this_thread(true);
       return;
     }
     int threads = requestedThreads(System.getenv("OMP_NUM_THREADS"), physicalCores());
     torch.set_num_threads(threads);
     int blasThreads = singleThreadedBlas();
     if (Boolean.TRUE.equals(flushDenormalSetting(System.getProperty(FLUSH_DENORMAL_PROPERTY), System.getenv(FLUSH_DENORMAL_ENV)))) {
-      flushDenormal = gradroute.routing.NativeRouting.set_flush_denormal(true);
+      flushDenormal = NativeRuntime.set_flush_denormal(true);
     }
     String policy = System.getenv("OMP_WAIT_POLICY");
     if (!"passive".equalsIgnoreCase(policy)) {
@@ -133,7 +133,7 @@ public final class TorchRuntime {
     init();
     if (!flushDenormal && !Boolean.FALSE.equals(flushDenormalSetting(System.getProperty(FLUSH_DENORMAL_PROPERTY),
         System.getenv(FLUSH_DENORMAL_ENV)))) {
-      flushDenormal = gradroute.routing.NativeRouting.set_flush_denormal(true);
+      flushDenormal = NativeRuntime.set_flush_denormal(true);
       log.info("flush-to-zero on");
     }
     return flushDenormal;

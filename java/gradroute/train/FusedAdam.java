@@ -1,6 +1,5 @@
 package gradroute.train;
 
-import gradroute.routing.NativeRouting;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamW;
 
@@ -20,11 +19,11 @@ public final class FusedAdam {
 
   /** One step of Adam (L2 weight decay added to the gradient, AMSGrad when set). */
   public static void step(Adam optimizer) {
-    NativeRouting.fused_adam_step(optimizer);
+    NativeOptim.fused_adam_step(optimizer);
   }
 
   /** One step of AdamW (decoupled weight decay). */
   public static void step(AdamW optimizer) {
-    NativeRouting.fused_adamw_step(optimizer);
+    NativeOptim.fused_adamw_step(optimizer);
   }
 }

@@ -1,6 +1,5 @@
 package gradroute.train;
 
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -52,14 +51,6 @@ public final class Steps {
   public static void run(Runnable step) {
     try (PointerScope scope = new PointerScope()) {
       step.run();
-    }
-  }
-
-  /** Runs steps {@code 0 .. count-1}, each in its own scope. */
-  public static void repeat(long count, LongConsumer step) {
-    for (long i = 0; i < count; i++) {
-      long s = i;
-      run(() -> step.accept(s));
     }
   }
 }

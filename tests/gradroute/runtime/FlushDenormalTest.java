@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradroute.routing.NativeRouting;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -30,7 +29,7 @@ class FlushDenormalTest {
     assertEquals("true", System.getProperty(TorchRuntime.FLUSH_DENORMAL_PROPERTY), "pom.xml's surefire configuration");
     TorchRuntime.init();
     assertTrue(TorchRuntime.flushDenormal());
-    assertTrue(NativeRouting.flush_denormal_enabled());
+    assertTrue(NativeRuntime.flush_denormal_enabled());
     assertEquals(0.0, largestAfterMultiply(16));
     // large enough for libtorch to split it over its intra-op threads
     assertEquals(0.0, largestAfterMultiply(1 << 20));
@@ -40,8 +39,8 @@ class FlushDenormalTest {
   void turnedOffSubnormalsSurvive() {
     TorchRuntime.init();
     try {
-      NativeRouting.set_flush_denormal(false);
-      assertFalse(NativeRouting.flush_denormal_enabled());
+      NativeRuntime.set_flush_denormal(false);
+      assertFalse(NativeRuntime.flush_denormal_enabled());
       assertEquals(SUBNORMAL, largestAfterMultiply(16), 0.0);
       assertEquals(SUBNORMAL, largestAfterMultiply(1 << 20), 0.0);
     } finally {

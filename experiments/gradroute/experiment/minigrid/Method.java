@@ -44,7 +44,7 @@ public enum Method {
     this.headline = headline;
   }
 
-  /** The spec's name, e.g. {@code naive_outcomes}. */
+  /** The method's name in results and summaries, e.g. {@code naive_outcomes}. */
   public String id() {
     return id;
   }
@@ -97,7 +97,7 @@ public enum Method {
     return Math.max(1, Math.round(oversight * updates));
   }
 
-  /** By spec name, command-line name or {@code routed}/{@code routing}, case-insensitive. */
+  /** By result name, command-line name or {@code routed}/{@code routing}, case-insensitive. */
   public static Method parse(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
     for (Method m : values()) {

@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The MNIST representation-splitting autoencoder of the paper (§4.1): an encoder to a latent split
+ * The MNIST representation-splitting autoencoder of the gradient routing paper: an encoder to a latent split
  * into half A (dims [0, d/2)) and half B ([d/2, d)), a decoder shared by both routes (or one decoder
  * per route), and two certificate decoders that each read one stop-gradient half.
  *

@@ -23,7 +23,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Trains a {@link SplitAutoencoder} with the losses of spec mnist.md §2: reconstruction MAE per
+ * Trains a {@link SplitAutoencoder} with its losses: reconstruction MAE per
  * digit group (0–4 routed into half A, 5–9 into half B), the two certificates on the stop-gradient
  * halves, L1 per half and the correlation penalty; torch Adam with coupled weight decay.
  * Batches follow a fresh permutation each epoch, seeded by (seed, epoch), so a resumed run sees the

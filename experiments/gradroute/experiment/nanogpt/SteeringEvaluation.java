@@ -3,7 +3,9 @@ package gradroute.experiment.nanogpt;
 import gradroute.model.GptHooks;
 import gradroute.model.Generation;
 import gradroute.model.Gpt;
+import gradroute.hooks.ActivationCache;
 import gradroute.hooks.HookHandle;
+import gradroute.hooks.HookScope;
 import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
 import gradroute.runtime.TensorArrays;
@@ -16,9 +18,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
-/** The steering-scalar evaluation of one trained model (spec §5, steering acceptance). */
+/** The steering-scalar evaluation of one trained model: the readout, AUROC, P(target) under steering and samples. */
 final class SteeringEvaluation {
   /** Cosine of every unembedding row with e_0, and the routed token's place by |cos|. */
   record Readout(double[] cos, int targetRank, int sign, int[] byAbs) {}
@@ -86,19 +87,11 @@ final class SteeringEvaluation {
     List<double[]> scored = new ArrayList<>();
     String point = GptHooks.residPost(block);
     for (int i = 0; i < windows.size(); i += batch) {
-      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard();
+           ActivationCache cache = ActivationCache.record(model, List.of(point))) {
         TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
-        Tensor[] seen = new Tensor[1];
-        HookHandle h = model.hooks().add(point, x -> {
-          seen[0] = x.select(2, 0);
-          return x;
-        });
-        try {
-          model.residualBefore(b.inputs(model.device()), block + 1);
-        } finally {
-          h.remove();
-        }
-        float[] x0 = TensorArrays.toFloats(seen[0].contiguous());
+        model.residualBefore(b.inputs(model.device()), block + 1);
+        float[] x0 = TensorArrays.toFloats(cache.get(point).select(2, 0).contiguous());
         long[][] seqs = b.sequences();
         int p = b.positions();
         for (int s = 0; s < seqs.length; s++) {
@@ -136,7 +129,10 @@ final class SteeringEvaluation {
     return out;
   }
 
-  /** Adds {@code alpha * sign * RMS(x) * e_0} at every position of {@code point} while installed. */
+  /**
+   * Adds {@code alpha * sign * RMS(x) * e_0} at every position of block {@code block}'s output while installed. The
+   * added vector scales with each position's own RMS, so this is not {@link gradroute.hooks.Edits#steer}'s fixed direction.
+   */
   static HookHandle steer(Gpt model, int block, double alpha, int sign) {
     return model.hooks().add(GptHooks.residPost(block), x -> {
       Tensor rms = x.mul(x).mean(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).sqrt();
@@ -151,16 +147,14 @@ final class SteeringEvaluation {
     double[] out = new double[alphas.size()];
     for (int a = 0; a < alphas.size(); a++) {
       double alpha = alphas.get(a);
-      HookHandle h = alpha == 0 ? null : steer(model, block, alpha, sign);
-      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      try (HookScope hooks = model.hooks().scope(); PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        if (alpha != 0) hooks.adopt(steer(model, block, alpha, sign));
         int len = prompts.get(0).length;
         long[] flat = new long[prompts.size() * len];
         for (int i = 0; i < prompts.size(); i++) System.arraycopy(prompts.get(i), 0, flat, i * len, len);
         Tensor logits = model.forward(Tensor.create(flat, prompts.size(), len));
         Tensor p = logits.select(1, len - 1).softmax(-1).select(1, target);
         out[a] = p.mean().item_double();
-      } finally {
-        if (h != null) h.remove();
       }
     }
     return out;
@@ -175,12 +169,10 @@ final class SteeringEvaluation {
       long[] prompt = Arrays.copyOf(prompts.get(i), Math.min(16, prompts.get(i).length));
       String p = decode(tok, prompt);
       String plain = decode(tok, Generation.generate(model, prompt, tokens, sampling, seed + i, -1));
-      HookHandle h = steer(model, block, alpha, sign);
       String steered;
-      try {
+      try (HookScope hooks = model.hooks().scope()) {
+        hooks.adopt(steer(model, block, alpha, sign));
         steered = decode(tok, Generation.generate(model, prompt, tokens, sampling, seed + i, -1));
-      } finally {
-        h.remove();
       }
       sb.append("### prompt ").append(i + 1).append(": ").append(p.strip()).append('\n');
       sb.append("unsteered: ").append(plain.replace('\n', ' ')).append('\n');

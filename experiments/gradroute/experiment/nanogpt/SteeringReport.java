@@ -1,5 +1,6 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
@@ -12,9 +13,6 @@ import java.util.function.ToDoubleFunction;
 
 /** summary.json with its {@code criteria}, the CSVs and plots of a steering run. */
 final class SteeringReport {
-  /** One done-when criterion: measured mean and per-seed values against a threshold. */
-  record Criterion(String name, String measure, double mean, List<Double> perSeed, String threshold, boolean holds) implements CriteriaTable.Row {}
-
   record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
       List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
       Map<String, Criterion> criteria, boolean allHold, List<SteeringRun.ModelRun> runs, double wallSeconds) {}
@@ -53,9 +51,9 @@ final class SteeringReport {
       c.put("control_p_ratio", ratio);
     }
     if (!routed.isEmpty() && !control.isEmpty() && routed.size() == control.size()) {
-      List<Double> gaps = new ArrayList<>();
-      for (int i = 0; i < routed.size(); i++) gaps.add(routed.get(i).valLoss() / control.get(i).valLoss() - 1);
-      double m = gaps.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      Map<String, Double> gaps = new LinkedHashMap<>();
+      for (int i = 0; i < routed.size(); i++) gaps.put(Long.toString(routed.get(i).seed()), routed.get(i).valLoss() / control.get(i).valLoss() - 1);
+      double m = gaps.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       c.put("val_loss_gap", new Criterion("routed val loss / control val loss - 1", "relative", m, gaps, "<= 0.03 (seed mean)",
           m <= 0.03));
     }
@@ -110,32 +108,38 @@ final class SteeringReport {
     return m;
   }
 
-  private static List<Double> perSeedMonotone(List<SteeringEvaluation.Result> rs) {
-    List<Double> out = new ArrayList<>();
+  private static Map<String, Double> perSeedMonotone(List<SteeringEvaluation.Result> rs) {
+    Map<String, Double> out = new LinkedHashMap<>();
     for (SteeringEvaluation.Result r : rs) {
       boolean ok = true;
       for (int i = 1; i < r.pTarget().length; i++) ok &= r.pTarget()[i] >= r.pTarget()[i - 1];
-      out.add(ok ? 1.0 : 0.0);
+      out.put(Long.toString(r.seed()), ok ? 1.0 : 0.0);
     }
     return out;
   }
 
   private static Criterion crit(String name, List<SteeringEvaluation.Result> rs, ToDoubleFunction<SteeringEvaluation.Result> f, String threshold,
       java.util.function.DoublePredicate everySeed) {
-    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
-    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    return new Criterion(name, "value", m, v, threshold, v.stream().allMatch(everySeed::test));
+    Map<String, Double> v = perSeed(rs, f);
+    double m = v.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return new Criterion(name, "value", m, v, threshold, v.values().stream().allMatch(everySeed::test));
   }
 
   private static Criterion crit(String name, List<SteeringEvaluation.Result> rs, ToDoubleFunction<SteeringEvaluation.Result> f, String threshold,
       Object unused, double bound, boolean atLeast) {
-    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
-    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    Map<String, Double> v = perSeed(rs, f);
+    double m = v.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     return new Criterion(name, "value", m, v, threshold, atLeast ? m >= bound : m < bound);
+  }
+
+  private static Map<String, Double> perSeed(List<SteeringEvaluation.Result> rs, ToDoubleFunction<SteeringEvaluation.Result> f) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (SteeringEvaluation.Result r : rs) out.put(Long.toString(r.seed()), f.applyAsDouble(r));
+    return out;
   }
 
   /** The criteria as a Markdown table (for the README). */
   static String table(Summary s) {
-    return CriteriaTable.markdown(s.criteria().values(), "%.4g");
+    return Criterion.markdown(s.criteria().values());
   }
 }

@@ -1,5 +1,7 @@
 package gradroute.experiment.nanogpt;
 
+import static gradroute.report.Numbers.f4;
+
 import gradroute.model.GptHooks;
 import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
@@ -9,7 +11,6 @@ import gradroute.model.LmTrainer;
 import gradroute.model.LrSchedule;
 import gradroute.model.TokenRouting;
 import gradroute.report.AtomicFiles;
-import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.routing.MaskTable;
 import gradroute.routing.TokenRule;
@@ -187,14 +188,6 @@ final class SteeringRun {
   }
 
   private void writeHistory(String name, History h) throws IOException {
-    CsvTable t = CsvTable.withColumns("step", "loss", "lr", "grad_norm");
-    for (History.Row row : h.rows()) {
-      t.addRow(row.step(), row.metrics().get("loss"), row.metrics().get("lr"), row.metrics().getOrDefault("grad_norm", Double.NaN));
-    }
-    t.write(root.resolve("training").resolve(name + ".csv"));
-  }
-
-  static String f4(double v) {
-    return String.format("%.4f", v);
+    h.writeCsv(root.resolve("training").resolve(name + ".csv"), "step", "loss", "lr", "grad_norm");
   }
 }

@@ -95,7 +95,7 @@ public record UnlearnConfig(
 
   /** The routed blocks 0..L/2−1. */
   @JsonIgnore
-  int[] routedLayers() {
+  public int[] routedLayers() {
     return gradroute.routing.MaskTable.range(0, nLayers / 2);
   }
 

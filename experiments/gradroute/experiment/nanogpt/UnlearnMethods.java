@@ -1,6 +1,6 @@
 package gradroute.experiment.nanogpt;
 
-import static gradroute.experiment.nanogpt.UnlearnRun.f4;
+import static gradroute.report.Numbers.f4;
 
 import gradroute.experiment.nanogpt.UnlearnRun.Losses;
 import gradroute.experiment.nanogpt.UnlearnRun.MethodResult;

@@ -8,6 +8,7 @@ import gradroute.experiment.nanogpt.UnlearnRun.Losses;
 import gradroute.experiment.nanogpt.UnlearnRun.MethodResult;
 import gradroute.experiment.nanogpt.UnlearnRun.Quantity;
 import gradroute.report.AtomicFiles;
+import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.plot.Plots;
 import gradroute.report.RunDirectory;
@@ -21,7 +22,6 @@ import java.util.function.ToDoubleFunction;
 /** summary.json (with its {@code criteria}), criteria.md, results.csv and the plots of an unlearning run. */
 final class UnlearnReport {
   /** One done-when criterion: measured mean and per-seed values against a threshold (holds on the seed mean). */
-  record Criterion(String name, double mean, List<Double> perSeed, String threshold, boolean holds) implements CriteriaTable.Row {}
 
   /**
    * One method's deltas (stage loss − reference loss): {@code delta.get(quantity column).get(stage)}
@@ -95,9 +95,10 @@ final class UnlearnReport {
 
   private static Criterion crit(String name, List<MethodResult> rs, ToDoubleFunction<MethodResult> f, String threshold,
       java.util.function.DoublePredicate holds) {
-    List<Double> v = rs.stream().map(f::applyAsDouble).toList();
-    double m = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    return new Criterion(name, m, v, threshold, holds.test(m));
+    Map<String, Double> v = new LinkedHashMap<>();
+    for (MethodResult r : rs) v.put(Long.toString(r.seed()), f.applyAsDouble(r));
+    double m = v.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return new Criterion(name, "seed mean", m, v, threshold, holds.test(m));
   }
 
   private static List<Losses> stages(MethodResult r) {
@@ -197,7 +198,7 @@ final class UnlearnReport {
 
   /** The criteria as a Markdown table (the README's). */
   static String table(Summary s) {
-    return CriteriaTable.markdown(s.criteria().values(), "%.4f");
+    return Criterion.markdown(s.criteria().values());
   }
 
   /** Seed-mean deltas per method and stage, as Markdown (printed and in methods.md). */

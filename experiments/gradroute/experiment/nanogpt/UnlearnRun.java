@@ -6,7 +6,6 @@ import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.LmTrainer;
 import gradroute.model.unlearn.NeuronRouting;
-import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
@@ -227,15 +226,6 @@ final class UnlearnRun {
   }
 
   private void writeHistory(String name, History h) throws IOException {
-    CsvTable t = CsvTable.withColumns("step", "loss", "penalty", "lr", "grad_norm");
-    for (History.Row row : h.rows()) {
-      t.addRow(row.step(), row.metrics().get("loss"), row.metrics().getOrDefault("penalty", 0.0), row.metrics().get("lr"),
-          row.metrics().getOrDefault("grad_norm", Double.NaN));
-    }
-    t.write(root.resolve("training").resolve(name + ".csv"));
-  }
-
-  static String f4(double v) {
-    return String.format("%.4f", v);
+    h.writeCsv(root.resolve("training").resolve(name + ".csv"), "step", "loss", "penalty", "lr", "grad_norm");
   }
 }

@@ -1,6 +1,6 @@
 package gradroute.experiment.tinystories;
 
-import static gradroute.experiment.tinystories.TinyStoriesRun.f4;
+import static gradroute.report.Numbers.f4;
 import static gradroute.experiment.tinystories.TinyStoriesRun.key;
 
 import gradroute.experiment.tinystories.TinyStoriesRun.Losses;

@@ -141,7 +141,7 @@ public final class TinyStoriesReport {
     return Stat.of(xs);
   }
 
-  static CsvTable headline(List<Row> table) {
+  public static CsvTable headline(List<Row> table) {
     CsvTable t = CsvTable.withColumns("method", "p", "seeds", "F trained", "R trained", "F ablated", "R ablated", "F final",
         "R final", "min F attack", "unlearning", "robust unlearning", "Ftopic trained", "Ftopic ablated", "Ftopic final", "Ffact trained", "Ffact final");
     for (Row r : table) {

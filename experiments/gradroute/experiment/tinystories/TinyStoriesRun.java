@@ -1,5 +1,7 @@
 package gradroute.experiment.tinystories;
 
+import static gradroute.report.Numbers.f4;
+
 import gradroute.model.Gpt;
 import gradroute.report.Json;
 import gradroute.report.RunDirectory;
@@ -264,9 +266,5 @@ public final class TinyStoriesRun {
     log.info("{}: forget {} retain {} (trained {} / {}), min forget after attack {}, {} s", key, f4(r.fin().forget()),
         f4(r.fin().retain()), f4(r.trained().forget()), f4(r.trained().retain()), f4(r.attackMin()), String.format("%.0f", timed.seconds()));
     return timed;
-  }
-
-  static String f4(double v) {
-    return String.format(java.util.Locale.ROOT, "%.4f", v);
   }
 }

@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Expand, Route, Ablate (Cloud et al. §4.2) with the coherence fine-tune, as one pipeline: expand
+ * Expand, Route, Ablate (the gradient routing paper's unlearning method) with the coherence fine-tune, as one pipeline: expand
  * the MLPs of a model, train it with the ERA masks on the added units, cut the added units off, then
  * fine-tune the ablated model briefly on retain data and keep the best step.
  *

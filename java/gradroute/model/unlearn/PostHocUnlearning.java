@@ -1,6 +1,6 @@
 package gradroute.model.unlearn;
 
-import gradroute.hooks.HookHandle;
+import gradroute.hooks.HookScope;
 import gradroute.masks.ClampedMask;
 import gradroute.masks.Localisation;
 import gradroute.masks.LocalisedFineTuning;
@@ -10,9 +10,9 @@ import gradroute.masks.ParameterSelection;
 import gradroute.masks.UnitMask;
 import gradroute.masks.UnlearningObjective;
 import gradroute.model.Gpt;
+import gradroute.model.GptHooks;
 import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
-import gradroute.runtime.TensorArrays;
 import gradroute.train.History;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +51,15 @@ public final class PostHocUnlearning {
                                     LongFunction<TokenBatch> forget, LongFunction<TokenBatch> retain) {
     if (!model.device().is_cpu()) throw new IllegalArgumentException(name + ": neuron masks run on the CPU only, the model is on " + model.device());
     List<ClampedMask> masks = new ArrayList<>();
-    List<HookHandle> hooks = new ArrayList<>();
     List<Tensor> frozen = freezeAll(model);
     History history;
     int[][] ablated = new int[layers.length][];
-    try {
+    try (HookScope hooks = model.hooks().scope()) {
       for (int l : layers) {
         ClampedMask m = new ClampedMask(penalty, model.config().dMlp()[l]);
         UnitMask unit = new UnitMask(m, null);
         masks.add(m);
-        hooks.add(model.hooks().add("blocks." + l + ".mlp.hook_post", unit::apply));
+        hooks.add(GptHooks.mlpPost(l), unit::apply);
       }
       try (MaskTraining training = new MaskTraining(masks, spec, s -> losses(model, forget.apply(s), retain.apply(s), spec.objective()))) {
         history = training.run(name, steps, 1);
@@ -69,7 +68,6 @@ public final class PostHocUnlearning {
         ablated[i] = Localisation.ablatedBy(name, MaskDiscretisation.threshold(masks.get(i).deterministic(), spec.snapThreshold())).picked();
       }
     } finally {
-      hooks.forEach(HookHandle::close);
       masks.forEach(ClampedMask::close);
       frozen.forEach(t -> t.requires_grad_(true));
     }
@@ -113,22 +111,20 @@ public final class PostHocUnlearning {
   /** Mean |a·∂L/∂a| per MLP neuron of each of {@code layers}, the forget loss of {@code probe} as L. */
   static double[][] attribution(Gpt model, int[] layers, TokenBatch probe) {
     List<Tensor> frozen = freezeAll(model);
-    List<HookHandle> hooks = new ArrayList<>();
     Tensor[] acts = new Tensor[layers.length];
-    try (PointerScope scope = new PointerScope()) {
+    try (HookScope hooks = model.hooks().scope(); PointerScope scope = new PointerScope()) {
       for (int i = 0; i < layers.length; i++) {
         int k = i;
-        hooks.add(model.hooks().add("blocks." + layers[i] + ".mlp.hook_post", a -> {
+        hooks.add(GptHooks.mlpPost(layers[i]), a -> {
           acts[k] = a.detach().requires_grad_(true);
           return acts[k];
-        }));
+        });
       }
       LmLoss.mean(model, probe).backward();
       double[][] out = new double[layers.length][];
       for (int i = 0; i < layers.length; i++) out[i] = Localisation.attributionScores(acts[i], acts[i].grad());
       return out;
     } finally {
-      hooks.forEach(HookHandle::close);
       frozen.forEach(t -> t.requires_grad_(true));
     }
   }

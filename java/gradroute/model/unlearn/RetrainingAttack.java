@@ -57,7 +57,7 @@ public final class RetrainingAttack {
    * Attacks {@code model} itself, continuing {@code optimizer}: an optimiser over this model's
    * parameters that has already taken steps (the coherence fine-tune's), so its moments carry
    * over, as the paper's attack reuses the coherence optimiser's state. Its learning rate is set to
-   * the spec's; the rest of the spec's optimiser settings are the optimiser's own.
+   * {@code spec}'s; the rest of {@code spec}'s optimiser settings are the optimiser's own.
    */
   public static Curve continuing(String name, Gpt model, AdamW optimizer, TokenBatch attack, ToDoubleFunction<Gpt> forgetLoss, Spec spec) {
     AdamWConfig.setLr(optimizer, spec.optimizer().lr());

@@ -24,7 +24,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Representation Misdirection for Unlearning (WMDP recipe, as the TinyStories spec §4 runs it).
+ * Representation Misdirection for Unlearning (the WMDP recipe, as the TinyStories experiment runs it).
  * Only {@code mlp.W_out} of {@code trainLayers} is trained; the loss, on the residual stream
  * entering block {@code layer} ({@code A}, positions with a real input token only, {@code M}), is
  *

@@ -18,7 +18,7 @@ import gradroute.runtime.Seeds;
  * @param valueWeight weight of the value MSE in the loss
  * @param entropyWeight weight of the entropy bonus (subtracted)
  * @param gateWeight weight of the gate's cross-entropy on labelled steps (routed network only)
- * @param commitWeight weight of the spec's optional term that pushes the gate to commit (binary entropy
+ * @param commitWeight weight of an optional term that pushes the gate to commit (binary entropy
  *     of σ(gate) on unlabelled steps, minimised; 0 in the paper's runs)
  * @param segmentUpdates the environments and the action sampler are reseeded from (seed, segment)
  *     every this many updates and checkpoints fall on these boundaries, so a resumed run continues
@@ -91,7 +91,7 @@ public record AgentConfig(
     }
   }
 
-  /** The spec's loss weights and discount with the given scale. */
+  /** The paper's loss weights and discount with the given scale. */
   public static AgentConfig of(AgentRecipe recipe, double oversight, int nEnvs, long updates, double lr, long seed) {
     return new AgentConfig(recipe, oversight, nEnvs, STEPS_PER_UPDATE, updates, lr, seed, GAMMA, VALUE_WEIGHT,
         ENTROPY_WEIGHT, GATE_WEIGHT, 0.0, 100, 0, 64, 64);

@@ -27,7 +27,7 @@ public final class Evaluation {
    * Rates over finished episodes (NaN where a category has none).
    *
    * @param ghostRateGhostUnseen the headline: P(reached ghost | ghost not overseen)
-   * @param overseenDiamondShare share of all episodes ending on an overseen diamond (the spec's split
+   * @param overseenDiamondShare share of all episodes ending on an overseen diamond (episodes split
    *     by the oversight of the end cell); likewise the other three shares
    */
   public record Result(

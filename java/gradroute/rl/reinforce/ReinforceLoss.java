@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.global.torch;
  *
  * With {@link AgentRecipe#routesGradients()} each row goes along the route of its episode's outcome
  * ({@link RolloutBuffer#routes}, applied at the policy's hook points by {@link RouteGates}); a mean over the whole batch is the sum of each route's mean weighted
- * by the fraction of the batch it covers, as the spec asks. With {@link AgentRecipe#filtersUnseen()} the
+ * by the fraction of the batch it covers. With {@link AgentRecipe#filtersUnseen()} the
  * means run over the kept rows only ({@link RolloutBuffer#filterMask}). The gate's labels: 1 for
  * overseen-diamond rows, 0 for overseen-ghost rows.
  */

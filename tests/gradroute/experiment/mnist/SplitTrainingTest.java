@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The mechanical tests of spec mnist.md §7: exact zeros and what gets gradient from what. */
+/** The mechanical properties of split training: exact zeros and what gets gradient from what. */
 class SplitTrainingTest {
   static final Device CPU = new Device("cpu");
 

@@ -69,7 +69,7 @@ class UnlearningTest {
       RetrainingAttack.Curve c = RetrainingAttack.continuing("attack", tuned, used, attack, test::loss, spec);
       assertEquals(freshOnTuned[0], c.forgetLoss()[0], "both start from the tuned model");
       assertFalse(java.util.Arrays.equals(freshOnTuned, c.forgetLoss()), "the carried moments change the attack");
-      assertEquals(1e-2, used.param_groups().get(0).options().get_lr(), 1e-15, "the spec's learning rate");
+      assertEquals(1e-2, used.param_groups().get(0).options().get_lr(), 1e-15, "the attack's learning rate");
       assertTrue(c.min() < c.forgetLoss()[0]);
       unused.deallocate();
       used.deallocate();
