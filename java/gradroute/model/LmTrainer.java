@@ -47,7 +47,7 @@ public final class LmTrainer implements Trainable {
   /**
    * How a step is taken.
    *
-   * @param optimizer AdamW's settings (its lr is replaced by the schedule's every step)
+   * @param optimizer AdamW's settings (its lr is replaced by the schedule's every step); null only for {@link #continuing}
    * @param decayMatricesOnly weight decay on parameters of 2+ dims only (nanoGPT's groups); false: on all
    * @param microBatch sequences per micro-batch; 0 for the whole batch at once
    * @param clip max global gradient norm, 0 for none
@@ -71,6 +71,11 @@ public final class LmTrainer implements Trainable {
       return new Settings(optimizer, true, microBatch, clip, "penalty", false);
     }
 
+    /** nanoGPT's step with {@code optimizer}'s AdamW and clip. */
+    public static Settings nanoGpt(OptimizerConfig optimizer, int microBatch) {
+      return nanoGpt(optimizer.adamW(), microBatch, optimizer.clip());
+    }
+
     /** The same step, logging the penalty as {@code penaltyMetric} and the cross-entropy when {@code ce}. */
     public Settings logging(String penaltyMetric, boolean ce) {
       return new Settings(optimizer, decayMatricesOnly, microBatch, clip, penaltyMetric, ce);
@@ -91,15 +96,29 @@ public final class LmTrainer implements Trainable {
    * @param group the process group of data-parallel training, or null for one process
    */
   public LmTrainer(Gpt model, Settings settings, LrSchedule schedule, BatchSource source, LmRouting routing, ProcessGroup group) {
+    this(model, settings, settings.decayMatricesOnly() ? matricesDecayed(model, settings.optimizer())
+        : settings.optimizer().create(model.parameterVector()), schedule, source, routing, group);
+  }
+
+  private LmTrainer(Gpt model, Settings settings, AdamW optimizer, LrSchedule schedule, BatchSource source, LmRouting routing,
+      ProcessGroup group) {
     this.model = model;
     this.settings = settings;
+    this.optimizer = optimizer;
     this.schedule = schedule;
     this.source = source;
     this.routing = routing;
     this.group = group;
     this.params = new ArrayList<>(model.parameters().values());
-    this.optimizer = settings.decayMatricesOnly() ? matricesDecayed(model, settings.optimizer())
-        : settings.optimizer().create(model.parameterVector());
+  }
+
+  /**
+   * Plain steps (whole batch, unrouted, one process) with an optimiser the caller made and keeps,
+   * e.g. one whose moments carry over from an earlier stage; its groups and settings stay, its lr
+   * follows {@code schedule}. Metrics: {@code loss}, {@code lr}.
+   */
+  public static LmTrainer continuing(Gpt model, AdamW optimizer, LrSchedule schedule, BatchSource source) {
+    return new LmTrainer(model, new Settings(null, false, 0, 0, "penalty", false), optimizer, schedule, source, null, null);
   }
 
   /** AdamW with weight decay on the parameters of 2+ dims only. */

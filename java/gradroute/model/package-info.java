@@ -6,8 +6,10 @@
  *
  * <p>Training and evaluation: {@link gradroute.model.TokenBatch} (right-padded next-token batches),
  * {@link gradroute.model.LmLoss}, {@link gradroute.model.LmEval} (mean of batch means), {@link
- * gradroute.model.LmTrainer} (a {@code Trainable} for {@code gradroute.train.TrainingLoop} with
- * AdamW, {@link gradroute.model.LrSchedule} and optional ERA routing), {@link
+ * gradroute.model.LmTrainer} (the one LM training step, a {@code Trainable} for {@code
+ * gradroute.train.TrainingLoop}: AdamW with {@link gradroute.model.LrSchedule}, micro-batches,
+ * clipping, data parallel, decay groups, and any {@link gradroute.model.LmRouting}: ERA, neuron
+ * routing, or per-token {@link gradroute.model.TokenRouting} at hook points), {@link
  * gradroute.model.Generation} (greedy / temperature / top-k). Save and load with {@link
  * gradroute.model.Gpt#save(java.nio.file.Path)} and {@link gradroute.model.Gpt#load(java.nio.file.Path,
  * org.bytedeco.pytorch.Device)}; a checkpoint of another shape fails with {@link

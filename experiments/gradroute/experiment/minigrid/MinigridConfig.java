@@ -1,6 +1,8 @@
 package gradroute.experiment.minigrid;
 
+import gradroute.config.ConfigException;
 import gradroute.config.Range;
+import gradroute.config.Validated;
 import gradroute.rl.reinforce.AgentConfig;
 import java.util.List;
 
@@ -31,27 +33,24 @@ public record MinigridConfig(
     @Range(min = 1, max = 1 << 16) int finalEvalSteps,
     @Range(min = 0, max = 1e6) double entropyWeight,
     @Range(min = 0, max = 1e6) double gateWeight,
-    @Range(min = 0, max = 1e6) double commitWeight) {
+    @Range(min = 0, max = 1e6) double commitWeight) implements Validated {
 
   public MinigridConfig {
-    methods = List.copyOf(methods);
-    oversight = List.copyOf(oversight);
+    methods = methods == null ? null : List.copyOf(methods);
+    oversight = oversight == null ? null : List.copyOf(oversight);
     seeds = seeds == null ? null : List.copyOf(seeds);
+  }
+
+  @Override
+  public void validate() {
+    if (methods == null) throw new ConfigException("methods: no method given");
     Method.parseList(methods);
-    if (oversight.isEmpty()) {
-      throw new IllegalArgumentException("no oversight level given");
-    }
+    if (oversight == null || oversight.isEmpty()) throw new ConfigException("no oversight level given");
     for (double p : oversight) {
-      if (!(p >= 0.0 && p <= 1.0)) {
-        throw new IllegalArgumentException("oversight levels must be in [0, 1], got " + p);
-      }
+      if (!(p >= 0.0 && p <= 1.0)) throw new ConfigException("oversight levels must be in [0, 1], got " + p);
     }
-    if (seeds == null || seeds.isEmpty()) {
-      throw new IllegalArgumentException("seeds needs at least one seed");
-    }
-    if (finalEvalEnvs <= 0 || finalEvalSteps <= 0) {
-      throw new IllegalArgumentException("the final evaluation needs positive envs and steps");
-    }
+    if (seeds == null || seeds.isEmpty()) throw new ConfigException("seeds needs at least one seed");
+    if (finalEvalEnvs <= 0 || finalEvalSteps <= 0) throw new ConfigException("the final evaluation needs positive envs and steps");
     // the per-run checks (envs, steps, updates, lr, evaluation) run here too, once
     agentConfig(Method.ROUTING, oversight.get(0), 0, nEnvs, stepsPerUpdate, updates, lr, segmentUpdates, evalEvery,
         evalEnvs, evalSteps, entropyWeight, gateWeight, commitWeight);

@@ -5,7 +5,6 @@ import gradroute.config.ConfigException;
 import gradroute.config.InputPaths;
 import gradroute.config.Range;
 import gradroute.config.Validated;
-import gradroute.model.AdamWConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -52,7 +51,7 @@ public record NanoGptConfig(
     @Range(min = 1, max = 1e7) int logEvery,
     @Range(min = 1, max = 1e7) int checkpointEvery,
     @Range(min = 1, max = 64) int similarWindow,
-    @Range(min = 1, max = 1000) int similarCount) implements Validated {
+    @Range(min = 1, max = 1000) int similarCount) implements Validated, NanoGptTraining {
 
   /** The routed blocks ⌊L/3⌋ … L−1. */
   int firstRoutedBlock() {
@@ -62,18 +61,6 @@ public record NanoGptConfig(
   /** The middle routed block, where steering adds to and AUROC reads dim 0. */
   int steeringBlock() {
     return (firstRoutedBlock() + nLayers - 1) / 2;
-  }
-
-  /** Sequences per forward/backward: {@code microBatch}, at most the whole batch. */
-  @JsonIgnore
-  int microBatchSize() {
-    return Math.min(microBatch, batch);
-  }
-
-  /** AdamW with nanoGPT's betas (0.9, 0.95); its lr follows the schedule. */
-  @JsonIgnore
-  AdamWConfig optimizer() {
-    return AdamWConfig.of(lr, 0.9, 0.95, weightDecay);
   }
 
   @JsonIgnore
@@ -90,17 +77,9 @@ public record NanoGptConfig(
     }
     if (seeds.isEmpty()) throw new ConfigException("seeds: at least one seed");
     if (alphas.size() < 2 || alphas.get(0) != 0.0) throw new ConfigException("alphas must start at 0 and hold at least two values");
-    if (dModel % nHeads != 0) throw new ConfigException("dModel (" + dModel + ") must be a multiple of nHeads (" + nHeads + ")");
-    if (nHeads % nKvHeads != 0) throw new ConfigException("nHeads (" + nHeads + ") must be a multiple of nKvHeads (" + nKvHeads + ")");
-    if (minLr > lr) throw new ConfigException("minLr (" + minLr + ") must not exceed lr (" + lr + ")");
+    shape().check();
+    optimizer().check("lr");
     if (promptLength > nCtx) throw new ConfigException("promptLength (" + promptLength + ") must not exceed nCtx (" + nCtx + ")");
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
-  }
-
-  /** The data-parallel split: every rank runs whole micro-batches. */
-  void validateWorld(int world) {
-    if (batch % (world * microBatchSize()) != 0) {
-      throw new ConfigException("batch (--batch) " + batch + " must be a multiple of world size " + world + " x microBatch " + microBatchSize());
-    }
   }
 }

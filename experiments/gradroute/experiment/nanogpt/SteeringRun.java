@@ -67,7 +67,7 @@ final class SteeringRun {
   }
 
   GptConfig config() {
-    return GptConfig.modern(s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), data.tokenizer.vocabSize(), s.nCtx());
+    return s.shape().modern(data.tokenizer.vocabSize());
   }
 
   /**
@@ -117,9 +117,9 @@ final class SteeringRun {
         for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) points.add(GptHooks.residPost(l));
         routing = TokenRouting.byRule(model, points, table, new TokenRule(Map.of((long) target, 0), table.noMaskIndex()));
       }
-      LrSchedule schedule = new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps());
+      LrSchedule schedule = s.optimizer().schedule(s.steps());
       int rank = world.rank(), size = world.worldSize();
-      LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.nanoGpt(s.optimizer(), s.microBatchSize(), s.clip()), schedule,
+      LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.nanoGpt(s.optimizer(), s.microBatchSize()), schedule,
           step -> LmTrainer.Batch.windows(data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1)), routing, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
       TrainingLoop loop = TrainingLoop.onRank(world.isMain(), name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());

@@ -5,7 +5,6 @@ import gradroute.config.ConfigException;
 import gradroute.config.InputPaths;
 import gradroute.config.Range;
 import gradroute.config.Validated;
-import gradroute.model.AdamWConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -77,7 +76,7 @@ public record UnlearnConfig(
     @Range(min = 0, max = 1e6) double rmuCoeffScale,
     @Range(min = 1e-12, max = 1e3) double rmuLr,
     @Range(min = 1, max = 1e7) int logEvery,
-    @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated {
+    @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated, NanoGptTraining {
 
   static final List<String> MODELS = List.of("routed", "control", "filter", "rmu");
 
@@ -107,23 +106,6 @@ public record UnlearnConfig(
   }
 
   @JsonIgnore
-  int microBatchSize() {
-    return Math.min(microBatch, batch);
-  }
-
-  /** Pretraining's AdamW, nanoGPT's betas (0.9, 0.95); its lr follows the schedule. */
-  @JsonIgnore
-  AdamWConfig optimizer() {
-    return AdamWConfig.of(lr, 0.9, 0.95, weightDecay);
-  }
-
-  /** The coherence fine-tune's AdamW. */
-  @JsonIgnore
-  AdamWConfig coherenceOptimizer() {
-    return AdamWConfig.of(coherenceLr, 0.9, 0.95, weightDecay);
-  }
-
-  @JsonIgnore
   boolean kjv() {
     return forget == null;
   }
@@ -146,15 +128,8 @@ public record UnlearnConfig(
     if (!ATTACK_OPTIMIZERS.contains(attackOptimizer)) {
       throw new ConfigException("attackOptimizer: '" + attackOptimizer + "' is not one of " + String.join(", ", ATTACK_OPTIMIZERS));
     }
-    if (dModel % nHeads != 0) throw new ConfigException("dModel (" + dModel + ") must be a multiple of nHeads (" + nHeads + ")");
-    if (nHeads % nKvHeads != 0) throw new ConfigException("nHeads (" + nHeads + ") must be a multiple of nKvHeads (" + nKvHeads + ")");
-    if (minLr > lr) throw new ConfigException("minLr (" + minLr + ") must not exceed lr (" + lr + ")");
+    shape().check();
+    optimizer().check("lr");
     if (routedNeurons > 4 * dModel) throw new ConfigException("routedNeurons (" + routedNeurons + ") exceeds the MLP width " + 4 * dModel);
-  }
-
-  void validateWorld(int world) {
-    if (batch % (world * microBatchSize()) != 0) {
-      throw new ConfigException("batch (--batch) " + batch + " must be a multiple of world size " + world + " x microBatch " + microBatchSize());
-    }
   }
 }

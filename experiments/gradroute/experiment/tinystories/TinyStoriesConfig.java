@@ -1,10 +1,13 @@
 package gradroute.experiment.tinystories;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import gradroute.config.ConfigException;
 import gradroute.config.Configs;
 import gradroute.config.InputPaths;
 import gradroute.config.Range;
 import gradroute.config.Validated;
+import gradroute.model.GptConfig;
+import gradroute.model.OptimizerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +134,18 @@ public final class TinyStoriesConfig implements Validated {
     return new SyntheticStories.Forest(forestEntities, forestFacts);
   }
 
+  /** The model before expansion over {@code vocab} tokens (the tokenizer's). */
+  @JsonIgnore
+  public GptConfig model(int vocab) {
+    return GptConfig.of(nLayers, dModel, nHeads, dHead, dMlp, vocab, nCtx, attnScale);
+  }
+
+  /** Route-training's optimiser: AdamW, warmup and cosine from {@code peakLr}, no clipping. */
+  @JsonIgnore
+  public OptimizerConfig optimizer() {
+    return new OptimizerConfig(peakLr, minLr, warmup, beta1, beta2, weightDecay, 0);
+  }
+
   @JsonIgnore
   public boolean synthetic() {
     return corpus == null;
@@ -172,12 +187,12 @@ public final class TinyStoriesConfig implements Validated {
     for (double p : rmuOversight) require(oversight.contains(p), "rmuOversight " + p + " is not one of the oversight levels " + oversight);
     require(!seeds.isEmpty(), "at least one seed");
     require(vocab >= 260, "vocab must be >= 260 (256 bytes + merges + specials)");
-    require(minLr <= peakLr, "minLr (" + minLr + ") must not exceed peakLr (" + peakLr + ")");
+    optimizer().check("peakLr");
     TinyStoriesRun.methodSet(methods);
     try {
       gradroute.masks.UnlearningObjective.ForgetLoss.fromId(posthocForgetLoss);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("posthocForgetLoss: " + e.getMessage());
+      throw new ConfigException("posthocForgetLoss: " + e.getMessage());
     }
     requireTokenWeightRule(tokenWeightsFrom);
     if (corpus != null) InputPaths.requireReadableFile("--corpus", Path.of(corpus));
@@ -190,6 +205,6 @@ public final class TinyStoriesConfig implements Validated {
   }
 
   private static void require(boolean ok, String message) {
-    if (!ok) throw new IllegalArgumentException(message);
+    if (!ok) throw new ConfigException(message);
   }
 }

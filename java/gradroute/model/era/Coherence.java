@@ -2,7 +2,8 @@ package gradroute.model.era;
 
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
-import gradroute.model.LmSteps;
+import gradroute.model.LmTrainer;
+import gradroute.model.LrSchedule;
 import gradroute.model.TokenBatch;
 import gradroute.train.Evaluate;
 import gradroute.train.History;
@@ -39,7 +40,7 @@ public final class Coherence {
           .with(new Evaluate(SELECTION, 1, () -> selectionLoss.applyAsDouble(model)))
           .with(new HistoryRecorder(1))
           .with(best)
-          .run(new LmSteps(model, batch, optimizer), false);
+          .run(LmTrainer.continuing(model, optimizer, LrSchedule.constant(opt.lr()), step -> new LmTrainer.Batch(batch, null)), false);
       optimizer.deallocate();
       double[] losses = new double[maxSteps + 1];
       losses[0] = initial;

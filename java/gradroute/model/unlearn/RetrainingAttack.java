@@ -2,7 +2,8 @@ package gradroute.model.unlearn;
 
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
-import gradroute.model.LmSteps;
+import gradroute.model.LmTrainer;
+import gradroute.model.LrSchedule;
 import gradroute.model.TokenBatch;
 import gradroute.train.EarlyStopping;
 import gradroute.train.Evaluate;
@@ -69,7 +70,7 @@ public final class RetrainingAttack {
         .with(new Evaluate(FORGET, spec.evalEvery(), () -> forgetLoss.applyAsDouble(model)))
         .with(new HistoryRecorder(1));
     if (spec.stopAfterIncreases() > 0) loop.with(new EarlyStopping(FORGET, spec.stopAfterIncreases(), before));
-    double[][] curve = loop.run(new LmSteps(model, attack, optimizer), false).series(FORGET);
+    double[][] curve = loop.run(LmTrainer.continuing(model, optimizer, LrSchedule.constant(spec.optimizer().lr()), step -> new LmTrainer.Batch(attack, null)), false).series(FORGET);
     int[] at = new int[curve[0].length + 1];
     double[] loss = new double[at.length];
     loss[0] = before;

@@ -61,7 +61,9 @@ class ConfigurationTest {
   }
 
   private static MinigridConfig settings(List<String> methods, List<Double> p, List<Integer> seeds, int envs) {
-    return new MinigridConfig(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
+    MinigridConfig c = new MinigridConfig(methods, p, seeds, envs, 8, 4, 1e-3, 2, 0, 4, 4, 4, 4, 0.1, 0.01, 0.0);
+    c.validate();
+    return c;
   }
 
   @Test

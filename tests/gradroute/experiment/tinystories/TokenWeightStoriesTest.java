@@ -13,7 +13,7 @@ class TokenWeightStoriesTest {
   @Test
   void byLabelsOnlyTheLabelledForgetStoriesCount() {
     int[] labels = PartialOversight.labels(KEYWORD_FORGET, 0.5, 7);
-    boolean[] counted = TinyStoriesRun.tokenWeightForget("labels", labels, KEYWORD_FORGET);
+    boolean[] counted = EraInputs.tokenWeightForget("labels", labels, KEYWORD_FORGET);
     int n = 0;
     for (int i = 0; i < counted.length; i++) {
       if (counted[i]) n++;
@@ -26,14 +26,14 @@ class TokenWeightStoriesTest {
   void byKeywordsEveryTrueForgetStoryCountsWhateverTheOversight() {
     for (double p : new double[] {0, 0.25, 1}) {
       int[] labels = PartialOversight.labels(KEYWORD_FORGET, p, 7);
-      assertArrayEquals(KEYWORD_FORGET, TinyStoriesRun.tokenWeightForget("keywords", labels, KEYWORD_FORGET), "p = " + p);
+      assertArrayEquals(KEYWORD_FORGET, EraInputs.tokenWeightForget("keywords", labels, KEYWORD_FORGET), "p = " + p);
     }
   }
 
   @Test
   void anUnknownRuleOrMismatchedLengthsAreClearErrors() {
     int[] labels = PartialOversight.labels(KEYWORD_FORGET, 1, 7);
-    assertThrows(IllegalArgumentException.class, () -> TinyStoriesRun.tokenWeightForget("oracle", labels, KEYWORD_FORGET));
-    assertThrows(IllegalArgumentException.class, () -> TinyStoriesRun.tokenWeightForget("labels", new int[3], KEYWORD_FORGET));
+    assertThrows(IllegalArgumentException.class, () -> EraInputs.tokenWeightForget("oracle", labels, KEYWORD_FORGET));
+    assertThrows(IllegalArgumentException.class, () -> EraInputs.tokenWeightForget("labels", new int[3], KEYWORD_FORGET));
   }
 }

@@ -61,7 +61,9 @@ class UnlearningTest {
           "continuing trains the model itself");
       // three steps on retain text first: their moments change what the attack does
       AdamW used = AdamWConfig.of(3e-3, 0.9, 0.95, 0.01).create(tuned.parameterVector());
-      gradroute.model.LmSteps retain = new gradroute.model.LmSteps(tuned, new TokenBatch(RETAIN, 13, 0), used);
+      TokenBatch retainBatch = new TokenBatch(RETAIN, 13, 0);
+      gradroute.model.LmTrainer retain = gradroute.model.LmTrainer.continuing(tuned, used, gradroute.model.LrSchedule.constant(3e-3),
+          step -> new gradroute.model.LmTrainer.Batch(retainBatch, null));
       for (int i = 0; i < 3; i++) retain.step(i);
       double[] freshOnTuned = RetrainingAttack.run("attack", tuned, attack, test::loss, spec).forgetLoss();
       RetrainingAttack.Curve c = RetrainingAttack.continuing("attack", tuned, used, attack, test::loss, spec);
