@@ -168,9 +168,9 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
       StringBuilder b = new StringBuilder();
       b.append(TinyStoriesReport.headline(summary.table()).toMarkdown());
       summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
-          .append(c.name()).append(": ").append(c.quantity()).append(" = ")
+          .append(c.name()).append(": ").append(c.measure()).append(" = ")
           .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))
-          .append(" (").append(c.comparison()).append(' ').append(c.threshold()).append(")\n"));
+          .append(" (").append(c.threshold()).append(")\n"));
       return b.toString();
     }
   }
