@@ -8,7 +8,7 @@ import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.LmTrainer;
 import gradroute.model.LrSchedule;
-import gradroute.hooks.RoutingHook;
+import gradroute.model.TokenRouting;
 import gradroute.experiment.mnist.SplitAutoencoder;
 import gradroute.model.TokenBatch;
 import gradroute.routing.MaskTable;
@@ -58,6 +58,7 @@ final class TrainSteps {
   private static Runner gpt(String name, GptConfig config, int batch, boolean routing, Device device) {
     Gpt model = Gpt.create(config, device, 0);
     int d = config.dModel();
+    TokenRouting route = null;
     if (routing) {
       // even stories send their gradient into the first half of the residual stream only
       MaskTable table = MaskTable.builder(d).dims(MaskTable.range(0, d / 2)).build();
@@ -65,16 +66,16 @@ final class TrainSteps {
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < config.nCtx(); t++) index[b * config.nCtx() + t] = b % 2 == 0 ? 0 : table.noMaskIndex();
       }
-      Tensor indexTensor = Tensor.create(index, batch, config.nCtx());
-      if (!device.is_cpu()) indexTensor = indexTensor.to(device, indexTensor.scalar_type());
+      Tensor onCpu = Tensor.create(index, batch, config.nCtx());
+      Tensor indexTensor = device.is_cpu() ? onCpu : onCpu.to(device, onCpu.scalar_type());
       indexTensor.retainReference();
-      for (int l = 0; l < config.nLayers(); l++) {
-        model.hooks().add(GptHooks.residPost(l), new RoutingHook(table, device).set(indexTensor, null));
-      }
+      List<String> points = new ArrayList<>();
+      for (int l = 0; l < config.nLayers(); l++) points.add(GptHooks.residPost(l));
+      route = new TokenRouting(model, points, table, (tokens, labels) -> indexTensor);
     }
     int ctx = config.nCtx();
-    LmTrainer trainer = new LmTrainer(model, AdamWConfig.of(1e-3, 0.9, 0.999, 0.01), LrSchedule.constant(1e-3),
-        step -> new LmTrainer.Batch(syntheticTokens(step, batch, ctx + 1, config.vocab()), null), null, null);
+    LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.of(AdamWConfig.of(1e-3, 0.9, 0.999, 0.01)).logging("l1", true),
+        LrSchedule.constant(1e-3), step -> new LmTrainer.Batch(syntheticTokens(step, batch, ctx + 1, config.vocab()), null), route, null);
     return new Runner(name, routing, trainer, config.nLayers() + " layers × " + d + ", context " + ctx + ", batch " + batch
         + ", vocab " + config.vocab());
   }

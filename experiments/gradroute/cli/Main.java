@@ -16,13 +16,14 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ProfileCommand.class,
       DataCommand.class,
-      gradroute.experiment.MnistExperiment.class,
-      gradroute.experiment.MinigridExperiment.class,
-      gradroute.experiment.TinyStoriesExperiment.class,
-      gradroute.experiment.NanoGptExperiment.class,
+      gradroute.experiment.mnist.MnistCommand.class,
+      gradroute.experiment.minigrid.MinigridCommand.class,
+      gradroute.experiment.tinystories.TinyStoriesCommand.class,
+      gradroute.experiment.nanogpt.NanoGptCommand.class,
       gradroute.experiment.interactionbasis.LibCommand.class,
-      gradroute.experiment.MnistBreakingExperiment.class,
-      gradroute.experiment.nanogpt.CircuitsCommand.class,
+      gradroute.experiment.breaking.BreakingCommand.class,
+      gradroute.experiment.circuits.CircuitsCommand.class,
+      AnalyzeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

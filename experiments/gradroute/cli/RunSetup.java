@@ -49,6 +49,11 @@ public final class RunSetup<C> {
     this.defaultPreset = defaultPreset;
   }
 
+  /** The experiment's name: its folder under the results root. */
+  public String experiment() {
+    return experiment;
+  }
+
   /**
    * The config the options ask for, checked; no side effects. A resume that names no config gets
    * the run's recorded one.

@@ -17,6 +17,7 @@ public final class TokenBatch {
   private final long[][] padded;
   private final int[] lengths;
   private final int width;
+  private final long padId;
 
   /**
    * @param sequences each sequence's tokens (typically BOS + story), at least 2 each
@@ -38,6 +39,7 @@ public final class TokenBatch {
       w = Math.max(w, lengths[i]);
     }
     width = w;
+    this.padId = padId;
     padded = new long[n][];
     for (int i = 0; i < n; i++) {
       long[] row = new long[w];
@@ -45,6 +47,16 @@ public final class TokenBatch {
       System.arraycopy(sequences.get(i), 0, row, 0, lengths[i]);
       padded[i] = row;
     }
+  }
+
+  /** Sequences {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own, padded to their longest. */
+  public TokenBatch slice(int from, int to) {
+    if (from < 0 || to > padded.length || from >= to) {
+      throw new IllegalArgumentException("slice [" + from + ", " + to + ") of a batch of " + padded.length);
+    }
+    List<long[]> rows = new java.util.ArrayList<>(to - from);
+    for (int i = from; i < to; i++) rows.add(Arrays.copyOf(padded[i], lengths[i]));
+    return new TokenBatch(rows, Integer.MAX_VALUE, padId);
   }
 
   public int size() {

@@ -31,6 +31,18 @@ public final class TrainingLoop {
     if (checkpoint != null) listeners.add(new CheckpointListener(checkpoint, checkpointEvery));
   }
 
+  /**
+   * The loop of one rank of a data-parallel run: the main rank logs and checkpoints; the weights and
+   * optimiser state are the same on every rank, so the others only restore from its checkpoint on
+   * resume.
+   */
+  public static TrainingLoop onRank(boolean mainRank, String name, long steps, long logEvery, Checkpoint checkpoint,
+      long checkpointEvery) {
+    return mainRank ? new TrainingLoop(name, steps, logEvery, checkpoint, checkpointEvery)
+        : bare(name, steps).with(new HistoryRecorder(logEvery)).with(new ProgressListener())
+            .with(CheckpointListener.restoreOnly(checkpoint));
+  }
+
   /** A loop with only the divergence check. */
   private TrainingLoop(String name, long steps) {
     if (steps < 0) throw new IllegalArgumentException(name + ": steps must be >= 0, got " + steps);

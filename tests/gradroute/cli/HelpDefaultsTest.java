@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gradroute.experiment.TinyStoriesExperiment;
+import gradroute.experiment.tinystories.TinyStoriesCommand;
 import gradroute.experiment.nanogpt.SteerCommand;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ class HelpDefaultsTest {
 
   @Test
   void tinystoriesHelpStatesTheDemoPresetsDefaults() throws Exception {
-    assertHelpMatchesPreset(new TinyStoriesExperiment(), "/gradroute/experiment/configs/tinystories/demo.json");
+    assertHelpMatchesPreset(new TinyStoriesCommand(), "/gradroute/experiment/configs/tinystories/demo.json");
   }
 
   @Test

@@ -275,7 +275,7 @@ class GptTest {
       List<long[]> seqs = List.of(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, new long[] {0, 7, 6, 5, 4, 3, 2, 1});
       TokenBatch batch = new TokenBatch(seqs, 13, 0);
       double before = LmLoss.evaluate(m, batch);
-      LmTrainer t = new LmTrainer(m, AdamWConfig.of(1e-2, 0.9, 0.95, 0.1), LrSchedule.constant(1e-2),
+      LmTrainer t = new LmTrainer(m, LmTrainer.Settings.of(AdamWConfig.of(1e-2, 0.9, 0.95, 0.1)), LrSchedule.constant(1e-2),
           s -> new LmTrainer.Batch(batch, null), null, null);
       Map<String, Double> last = null;
       for (int s = 0; s < 30; s++) last = t.step(s);

@@ -1,35 +1,41 @@
 package gradroute.experiment.breaking;
 
-import gradroute.data.TrainTest;
-import gradroute.report.Criterion;
-import gradroute.report.RunDirectory;
-import java.util.ArrayList;
-import java.util.List;
+import gradroute.cli.RunOptions;
+import gradroute.cli.RunSetup;
+import gradroute.experiment.mnist.MnistCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Runs every seed of a circuit-breaking config and writes the report; returns the headline. */
-public final class BreakingCommand {
-  private BreakingCommand() {}
+/** Circuit breaking on MNIST: a learned edge mask breaks a held-out set of 3s, beside random-mask and fine-tuning baselines. */
+@Command(name = "mnist-breaking", mixinStandardHelpOptions = true,
+    description = {"Circuit breaking on MNIST: a 784-50-5 classifier of digit pairs; a mask over its",
+        "first-layer edges (mean-input replacement) is trained to break 30 held-out test 3s while keeping the rest,",
+        "then rounded. Baselines: a random mask of the same size, fine-tuning only the mask's edges, fine-tuning everything.",
+        "Presets: default, quick; any key overridable with --set KEY=VALUE (keys: experiments/configs/mnist-breaking/default.json).",
+        "Writes results/mnist-breaking/<run>/ (summary.json with criteria, criteria.md, methods.csv, mask_history.csv, PNG plots)."})
+public final class BreakingCommand implements Callable<Integer> {
+  @Mixin RunOptions run;
 
-  public static String run(BreakingConfig config, RunDirectory dir, TrainTest digits) throws java.io.IOException {
-    long start = System.nanoTime();
-    BreakingData data = BreakingData.of(digits, config.badDigit(), config.badCount());
-    BreakingRun run = new BreakingRun(config, data);
-    List<BreakingRun.SeedResult> results = new ArrayList<>();
-    for (long seed : config.seeds()) {
-      BreakingRun.SeedResult r = run.run(seed);
-      BreakingRun.MethodResult learned = r.method(BreakingRun.LEARNED);
-      System.out.printf("seed %d: bad set %.3f -> %.3f, other digits %.4f -> %.4f, %d edges ablated (%.2f%%), %.0f s%n", seed, r.badBefore(),
-          learned.badAccuracy(), r.otherBefore(), learned.otherAccuracy(), learned.changed(), 100 * learned.changedFraction(), r.seconds());
-      results.add(r);
-    }
-    BreakingReport.Summary summary = BreakingReport.write(dir, config, results, (System.nanoTime() - start) / 1e9);
-    StringBuilder out = new StringBuilder(Criterion.markdown(summary.criteria().values()));
-    for (BreakingReport.MethodMean m : summary.means()) {
-      out.append(String.format("%n%-36s bad set %.3f, other %ss %.3f, other digits %.4f (drop %.2f pts), %.0f %s changed (%.2f%%)", m.method(),
-          m.badAccuracy(), Integer.toString(config.badDigit()), m.restOfBadDigitAccuracy(), m.otherAccuracy(), 100 * m.otherDrop(), m.changed(), m.unit(),
-          100 * m.changedFraction()));
-    }
-    out.append(String.format("%nresults in %s", dir.root()));
-    return out.toString();
+  @Option(names = "--quick", description = "small fast run (CI): the 'quick' preset")
+  void quick(boolean on) {
+    if (on) run.preset("quick");
+  }
+
+  @Option(names = "--steps", paramLabel = "N", description = "config key maskSteps")
+  void steps(String v) {
+    run.set("--steps", "maskSteps", v);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    RunSetup<BreakingConfig> setup = new RunSetup<>(run, "mnist-breaking", BreakingConfig.class, "default");
+    BreakingConfig config = setup.config();
+    setup.start(config, (c, dir, device, resume) -> {
+      if (!device.is_cpu()) throw new IllegalArgumentException("mnist-breaking runs on the CPU only (a 784-50-5 classifier), got --device " + run.deviceName());
+      BreakingRuns.run(c, dir, MnistCommand.digits(c.source(), c.data()));
+    });
+    return 0;
   }
 }

@@ -1,33 +1,16 @@
 package gradroute.experiment.minigrid;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import gradroute.experiment.minigrid.Method;
-import gradroute.report.CsvTable;
-import gradroute.report.Json;
-import gradroute.plot.Plots;
+import gradroute.experiment.ConsoleSummary;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
-import gradroute.rl.agent.RoutedPolicy;
-import gradroute.rl.reinforce.PolicyMaps;
-import gradroute.rl.env.GridRenderer;
-import gradroute.rl.env.GridworldConfig;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.Evaluation;
-import gradroute.rl.reinforce.ReinforceTrainer;
-import gradroute.runtime.Seeds;
 import gradroute.runtime.SideBySide;
-import gradroute.train.Checkpoint;
-import gradroute.train.History;
-import gradroute.train.TrainingLoop;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Function;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,6 +156,7 @@ public final class OversightSweep {
     return m.shortName() + "-p" + fmtLevel(oversight) + "-s" + seed;
   }
 
+  /** Trains every run (side by side), then evaluates the sweep, writes its report and prints its console summary. */
   public Summary run() throws IOException {
     long start = System.nanoTime();
     List<Job> jobs = new ArrayList<>();
@@ -186,6 +170,7 @@ public final class OversightSweep {
     // longest first, so the workers finish together
     List<Job> schedule = new ArrayList<>(jobs);
     schedule.sort((a, b) -> Double.compare(b.cost(settings.updates()), a.cost(settings.updates())));
+    SweepStage stage = new SweepStage(settings, device, run, resume);
     RunResult[] done = new RunResult[jobs.size()];
     int total = jobs.size();
     java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
@@ -195,7 +180,7 @@ public final class OversightSweep {
       for (Job job : schedule) {
         pool.submit(() -> {
           int index = started.incrementAndGet();
-          done[job.order()] = trainOne(job.method(), job.oversight(), job.seed(), index, total);
+          done[job.order()] = stage.train(job.method(), job.oversight(), job.seed(), index, total);
           return null;
         });
       }
@@ -203,278 +188,10 @@ public final class OversightSweep {
     }
     List<RunResult> results = java.util.Arrays.asList(done);
     double wall = (System.nanoTime() - start) / 1e9;
-    Summary summary = summarise(results, wall);
-    writeOutputs(results, summary);
+    Summary summary = SweepEvaluation.summarise(settings, device, results, wall, sameAsCells, sameAsName, workers);
+    new SweepReport(settings, run).write(results, summary);
+    ConsoleSummary.print(SweepReport.console(summary), summary.wallSeconds(), run.root());
     return summary;
-  }
-
-  private RunResult trainOne(Method method, double p, int seed, int index, int total) throws IOException {
-    String id = runId(method, p, seed);
-    Path dir = run.path("runs/" + id);
-    Path resultFile = dir.resolve("result.json");
-    AgentConfig config = settings.agent(method, p, seed);
-    if (resume && Files.exists(resultFile)) {
-      RunResult done = Json.read(resultFile, RunResult.class);
-      if (done.config().equals(config)) {
-        log.info("[{}/{}] {}: finished earlier, read back", index, total, id);
-        return done;
-      }
-      log.info("[{}/{}] {}: finished earlier with another configuration, training again", index, total, id);
-    }
-    long start = System.nanoTime();
-    ReinforceTrainer trainer = new ReinforceTrainer(config, device);
-    int logEvery = config.evalEvery() > 0 ? config.evalEvery() : (int) Math.max(1, config.updates() / 50);
-    Checkpoint checkpoint = new Checkpoint(dir, "checkpoint");
-    if (!resume && checkpoint.exists()) {
-      log.info("{}: ignoring the checkpoint of an earlier run (no --resume)", id);
-    }
-    TrainingLoop loop = new TrainingLoop(id, config.updates(), logEvery, checkpoint, config.segmentUpdates());
-    History history = loop.run(trainer, resume);
-    double trainSeconds = (System.nanoTime() - start) / 1e9;
-    List<Evaluation.Result> evals = new ArrayList<>();
-    for (PolicyView v : method.evaluatedViews()) {
-      evals.add(trainer.evaluate(v, settings.finalEvalEnvs(), settings.finalEvalSteps(), Seeds.mix(seed, 4, 0)));
-    }
-    if (method.routedNetwork()) {
-      writeExpertDiagnostics(id, trainer, history, dir);
-    }
-    if (method == Method.ROUTING) {
-      GridRenderer.renderStripPng(
-          Evaluation.episode(trainer.policy(), PolicyView.DIAMOND, GridworldConfig.of(1, p, Seeds.mix(seed, 5, 0)), 20, device),
-          dir.resolve("steered_episode.png"), 24);
-    }
-    double[][] curve = history.series("eval_return");
-    double[][] ghostCurve = history.series("eval_ghost_rate_unseen");
-    RunResult result = new RunResult(id, method.id(), p, seed, config.updates(), (System.nanoTime() - start) / 1e9,
-        trainer.secondsPerUpdate(), trainer.envSecondsPerUpdate() / trainer.secondsPerUpdate(), config, evals,
-        curve[0], curve[1], ghostCurve[1]);
-    Json.write(resultFile, result);
-    history.writeCsv(dir.resolve("history.csv"), "update");
-    Evaluation.Result head = result.view(method.headlineView());
-    log.info(String.format(Locale.ROOT,
-        "[%d/%d] %s: %d updates in %.0f s (%.3f s/update); %s policy: ghost rate (ghost unseen) %.3f, diamond rate %.3f, return %.3f",
-        index, total, id, config.updates(), trainSeconds, trainer.secondsPerUpdate(), head.view(),
-        head.ghostRateGhostUnseen(), head.diamondRateGhostUnseen(), head.meanReturn()));
-    return result;
-  }
-
-  /** The gate's decision and both experts' policies per cell (PNG), and each expert's rates during training (plot). */
-  private void writeExpertDiagnostics(String id, ReinforceTrainer trainer, History history, Path dir) throws IOException {
-    List<PolicyMaps> maps = new ArrayList<>();
-    for (int[] placement : PolicyMaps.standardPlacements(GridworldConfig.DEFAULT_SIZE)) {
-      maps.add(PolicyMaps.of((RoutedPolicy) trainer.policy(), GridworldConfig.DEFAULT_SIZE, placement[0], placement[1], device));
-    }
-    PolicyMaps.writePng(maps, id + ": gate (blue = diamond expert) and policies per cell", dir.resolve("policy_maps.png"));
-    Map<String, double[][]> curves = new LinkedHashMap<>();
-    for (String expert : List.of("diamond", "ghost")) {
-      for (String terminal : List.of("diamond", "ghost")) {
-        double[][] c = history.series("eval_" + expert + "_expert_" + terminal + "_rate");
-        if (c[0].length > 0) curves.put(expert + " expert: " + terminal + " rate", c);
-      }
-    }
-    if (!curves.isEmpty()) {
-      Plots.lineChart(id + ": each expert on its own during training", "update", "share of episodes", curves,
-          dir.resolve("expert_rates.png"));
-    }
-  }
-
-  Summary summarise(List<RunResult> results, double wall) {
-    List<Cell> cells = new ArrayList<>();
-    for (Method m : settings.methodList()) {
-      for (PolicyView v : m.evaluatedViews()) {
-        for (double p : settings.oversight()) {
-          List<Evaluation.Result> rs = new ArrayList<>();
-          for (RunResult r : results) {
-            if (r.method().equals(m.id()) && r.oversight() == p && r.view(v) != null) rs.add(r.view(v));
-          }
-          if (rs.isEmpty()) continue;
-          cells.add(new Cell(m.id(), v.label(), v == m.headlineView(), p,
-              stat(rs, Evaluation.Result::ghostRateGhostUnseen),
-              stat(rs, Evaluation.Result::diamondRateGhostUnseen),
-              stat(rs, Evaluation.Result::ghostRateGhostSeen),
-              stat(rs, Evaluation.Result::diamondRateGhostSeen),
-              stat(rs, Evaluation.Result::meanReturn),
-              stat(rs, Evaluation.Result::ghostRate),
-              stat(rs, Evaluation.Result::diamondRate)));
-        }
-      }
-    }
-    double routedSeconds = Double.NaN;
-    List<Double> perUpdate = new ArrayList<>();
-    for (RunResult r : results) {
-      if (r.method().equals(Method.ROUTING.id())) perUpdate.add(r.secondsPerUpdate());
-    }
-    if (!perUpdate.isEmpty()) routedSeconds = Stat.of(perUpdate).mean();
-    double runSeconds = 0;
-    for (RunResult r : results) runSeconds += r.wallSeconds();
-    return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells,
-        Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName), workers,
-        device.is_cpu() ? THREADS_PER_RUN : -1);
-  }
-
-  /** A sentence comparing the steered routed agent with naive and filtering at the lowest level. */
-  static String headline(List<Cell> cells) {
-    double lowest = cells.stream().mapToDouble(Cell::oversight).min().orElse(Double.NaN);
-    Map<String, Stat> ghost = new LinkedHashMap<>();
-    for (Cell c : cells) {
-      if (c.headline() && c.oversight() == lowest) ghost.put(c.method(), c.ghostRateGhostUnseen());
-    }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "oversight %s, ghost rate in episodes whose ghost is not overseen (mean ± sd over seeds):", fmtLevel(lowest)));
-    for (var e : ghost.entrySet()) {
-      s.append(String.format(Locale.ROOT, " %s %.3f ± %.3f;", e.getKey(), e.getValue().mean(), e.getValue().sd()));
-    }
-    return s.toString();
-  }
-
-  private interface Metric {
-    double of(Evaluation.Result r);
-  }
-
-  private static Stat stat(List<Evaluation.Result> rs, Metric metric) {
-    List<Double> values = new ArrayList<>();
-    for (Evaluation.Result r : rs) values.add(metric.of(r));
-    return Stat.of(values);
-  }
-
-  private void writeOutputs(List<RunResult> results, Summary summary) throws IOException {
-    CsvTable runs = CsvTable.withColumns("method", "view", "oversight", "seed", "updates", "episodes", "mean_return",
-        "diamond_rate", "ghost_rate", "diamond_rate_ghost_unseen", "ghost_rate_ghost_unseen", "diamond_rate_ghost_seen",
-        "ghost_rate_ghost_seen", "overseen_diamond_share", "unseen_diamond_share", "overseen_ghost_share",
-        "unseen_ghost_share", "mean_length", "wall_s", "s_per_update");
-    for (RunResult r : results) {
-      for (Evaluation.Result e : r.evaluations()) {
-        runs.addRow(r.method(), e.view(), r.oversight(), r.seed(), r.updates(), e.episodes(), e.meanReturn(),
-            e.diamondRate(), e.ghostRate(), e.diamondRateGhostUnseen(), e.ghostRateGhostUnseen(),
-            e.diamondRateGhostSeen(), e.ghostRateGhostSeen(), e.overseenDiamondShare(), e.unseenDiamondShare(),
-            e.overseenGhostShare(), e.unseenGhostShare(), e.meanLength(), r.wallSeconds(), r.secondsPerUpdate());
-      }
-    }
-    runs.write(run.path("runs.csv"));
-    CsvTable table = summaryTable(summary.cells());
-    table.write(run.path("summary.csv"));
-    plots(results, summary);
-    Path strip = run.path("runs/" + runId(Method.ROUTING, settings.oversight().stream().min(Double::compare).get(), 0)
-        + "/steered_episode.png");
-    if (Files.exists(strip)) {
-      gradroute.report.AtomicFiles.write(run.path("steered_episode.png"), Files.readAllBytes(strip));
-    }
-    run.writeSummary(summary); // last: a summary means every other file is there
-  }
-
-  /** The summary as a table: one row per method, view and oversight level. */
-  public static CsvTable summaryTable(List<Cell> cells) {
-    CsvTable table = CsvTable.withColumns("method", "view", "oversight", "seeds", "ghost_rate_ghost_unseen",
-        "ghost_unseen_sd", "diamond_rate_ghost_unseen", "diamond_unseen_sd", "mean_return", "return_sd",
-        "ghost_rate_ghost_seen", "diamond_rate_ghost_seen").withDecimals(3);
-    for (Cell c : cells) {
-      table.addRow(c.method(), c.view(), c.oversight(), c.ghostRateGhostUnseen().n(), c.ghostRateGhostUnseen().mean(),
-          c.ghostRateGhostUnseen().sd(), c.diamondRateGhostUnseen().mean(), c.diamondRateGhostUnseen().sd(),
-          c.meanReturn().mean(), c.meanReturn().sd(), c.ghostRateGhostSeen().mean(), c.diamondRateGhostSeen().mean());
-    }
-    return table;
-  }
-
-  private void plots(List<RunResult> results, Summary summary) throws IOException {
-    List<Double> levels = new ArrayList<>(settings.oversight());
-    levels.sort(Double::compare);
-    boolean logX = levels.get(0) > 0 && levels.size() > 1;
-    Plots.LineOptions options = logX ? Plots.LineOptions.DEFAULT.withLogX().withErrorBars() : Plots.LineOptions.DEFAULT.withErrorBars();
-    Map<String, double[][]> ghost = new LinkedHashMap<>();
-    Map<String, double[][]> diamond = new LinkedHashMap<>();
-    Map<String, double[][]> ret = new LinkedHashMap<>();
-    for (Method m : settings.methodList()) {
-      for (PolicyView v : m.evaluatedViews()) {
-        if (v == PolicyView.GHOST) continue;
-        List<Cell> cs = new ArrayList<>();
-        for (double p : levels) {
-          for (Cell c : summary.cells()) {
-            if (c.method().equals(m.id()) && c.view().equals(v.label()) && c.oversight() == p) cs.add(c);
-          }
-        }
-        if (cs.isEmpty()) continue;
-        String name = seriesName(m, v);
-        ghost.put(name, series(cs, Cell::ghostRateGhostUnseen));
-        diamond.put(name, series(cs, Cell::diamondRateGhostUnseen));
-        ret.put(name, series(cs, Cell::meanReturn));
-      }
-    }
-    Plots.lineChart("Ghost reached when the ghost is not overseen", "oversight level", "ghost rate (unseen ghost)",
-        ghost, options, run.path("plots/ghost_rate_unseen_vs_oversight.png"));
-    Plots.lineChart("Diamond reached when the ghost is not overseen", "oversight level", "diamond rate (unseen ghost)",
-        diamond, options, run.path("plots/diamond_rate_unseen_vs_oversight.png"));
-    Plots.lineChart("True return per episode", "oversight level", "mean true return", ret, options,
-        run.path("plots/return_vs_oversight.png"));
-    for (double p : levels) {
-      curvePlot(results, p, RunResult::curveReturn, "Evaluation return during training", "mean true return",
-          "plots/return_curves_p");
-      curvePlot(results, p, RunResult::curveGhostRateUnseen, "Ghost reached when not overseen, during training",
-          "ghost rate (unseen ghost)", "plots/ghost_rate_curves_p");
-    }
-  }
-
-  /** One learning-curve chart at level {@code p}: each method's headline policy, mean ± sd over seeds. */
-  private void curvePlot(List<RunResult> results, double p, Function<RunResult, double[]> curve,
-      String title, String yLabel, String filePrefix) throws IOException {
-    Map<String, double[][]> curves = new LinkedHashMap<>();
-    for (Method m : settings.methodList()) {
-      List<RunResult> rs = new ArrayList<>();
-      for (RunResult r : results) {
-        if (r.method().equals(m.id()) && r.oversight() == p && r.curveUpdates() != null && r.curveUpdates().length > 0
-            && curve.apply(r) != null) {
-          rs.add(r);
-        }
-      }
-      if (rs.isEmpty()) continue;
-      double[][] mean = meanCurve(rs, curve);
-      // a rate with no episodes to count (short evaluations) has no points
-      if (mean[0].length > 0) curves.put(seriesName(m, m.headlineView()), mean);
-    }
-    if (!curves.isEmpty()) {
-      Plots.lineChart(title + ", oversight " + fmtLevel(p), "update", yLabel, curves,
-          run.path(filePrefix + fmtLevel(p) + ".png"));
-    }
-  }
-
-  private static String seriesName(Method m, PolicyView v) {
-    if (!m.routedNetwork()) return m.id();
-    return m.id() + (v == PolicyView.DIAMOND ? " (steered)" : " (" + v.label() + " policy)");
-  }
-
-  private interface CellStat {
-    Stat of(Cell c);
-  }
-
-  private static double[][] series(List<Cell> cs, CellStat f) {
-    double[][] out = new double[3][cs.size()];
-    for (int i = 0; i < cs.size(); i++) {
-      Stat s = f.of(cs.get(i));
-      out[0][i] = cs.get(i).oversight();
-      out[1][i] = s.mean();
-      out[2][i] = Double.isNaN(s.sd()) ? 0 : s.sd();
-    }
-    return out;
-  }
-
-  /** Mean ± sd over seeds at the updates every seed evaluated at. */
-  private static double[][] meanCurve(List<RunResult> rs, Function<RunResult, double[]> curve) {
-    double[] xs = rs.get(0).curveUpdates();
-    List<double[]> points = new ArrayList<>();
-    for (int i = 0; i < xs.length; i++) {
-      List<Double> ys = new ArrayList<>();
-      for (RunResult r : rs) {
-        if (i < r.curveUpdates().length && r.curveUpdates()[i] == xs[i]) ys.add(curve.apply(r)[i]);
-      }
-      Stat s = Stat.of(ys);
-      if (ys.size() == rs.size() && !Double.isNaN(s.mean())) {
-        points.add(new double[] {xs[i], s.mean(), Double.isNaN(s.sd()) ? 0 : s.sd()});
-      }
-    }
-    double[][] out = new double[3][points.size()];
-    for (int i = 0; i < points.size(); i++) {
-      for (int k = 0; k < 3; k++) out[k][i] = points.get(i)[k];
-    }
-    return out;
   }
 
   static String fmtLevel(double p) {

@@ -45,7 +45,6 @@ public final class MnistRun {
             t.evaluation().rA(), t.evaluation().rB(), t.evaluation().s(), t.evaluation().decoderMae()));
       }
       mean.forEach((k, v) -> s.append(String.format("  %s = %.3f%n", k, v)));
-      s.append("  plots and tables in ").append(directory);
       return s.toString();
     }
   }
@@ -65,7 +64,9 @@ public final class MnistRun {
     this.digits = digits;
   }
 
+  /** Trains and evaluates every seed, writes the results into the run folder and prints the console summary. */
   public Result run() throws IOException {
+    long start = System.nanoTime();
     ImageDataset train = digits.train();
     ImageDataset test = digits.test();
     int width = train.pixelsPerImage();
@@ -90,6 +91,7 @@ public final class MnistRun {
     Result summary = new Result(dir.runName(), dir.root(), config, config.source(), train.count(), test.count(),
         routed, control, means(routed, control));
     write(summary, dir, histories, first, testImages, test.labels());
+    gradroute.experiment.ConsoleSummary.print(summary.headline(), (System.nanoTime() - start) / 1e9, dir.root());
     return summary;
   }
 

@@ -5,6 +5,7 @@ import gradroute.config.ConfigException;
 import gradroute.config.InputPaths;
 import gradroute.config.Range;
 import gradroute.config.Validated;
+import gradroute.model.AdamWConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -67,6 +68,12 @@ public record NanoGptConfig(
   @JsonIgnore
   int microBatchSize() {
     return Math.min(microBatch, batch);
+  }
+
+  /** AdamW with nanoGPT's betas (0.9, 0.95); its lr follows the schedule. */
+  @JsonIgnore
+  AdamWConfig optimizer() {
+    return AdamWConfig.of(lr, 0.9, 0.95, weightDecay);
   }
 
   @JsonIgnore

@@ -1,15 +1,11 @@
 package gradroute.experiment.nanogpt;
 
+import gradroute.cli.DataParallelLaunch;
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
 import gradroute.config.Configs;
-import gradroute.distributed.ProcessGroup;
-import gradroute.distributed.WorldConfig;
-import gradroute.report.RunDirectory;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +20,6 @@ import picocli.CommandLine.Option;
         + "validation loss and steered samples.",
         "Writes results/nanogpt/<run>/: summary.json (with criteria), results.csv, training/*.csv, plots/*.png, samples/*.txt, models/."})
 public final class SteerCommand implements Callable<Integer> {
-  static final String EXPERIMENT = "nanogpt";
-
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "a smoke run (CI): the 'quick' preset (tiny model, 40 steps, one seed)")
@@ -102,34 +96,13 @@ public final class SteerCommand implements Callable<Integer> {
     run.set("--lr", "lr", v);
   }
 
-  @Mixin NanoGptLaunch parallel;
+  @Mixin DataParallelLaunch parallel;
 
   @Override
   public Integer call() throws Exception {
-    RunSetup<NanoGptConfig> setup = new RunSetup<>(run, EXPERIMENT, NanoGptConfig.class, "default");
+    RunSetup<NanoGptConfig> setup = new RunSetup<>(run, NanoGptCommand.EXPERIMENT, NanoGptConfig.class, "default");
     NanoGptConfig config = setup.config();
     Configs.check(config, List.of());
-    return parallel.run(run, "steer", setup, config, config::validateWorld, SteerCommand::train);
-  }
-
-  /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
-  private static void train(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
-      WorldConfig world, int workers) throws Exception {
-    long t0 = System.nanoTime();
-    NanoGptData data = world.isMain() ? NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
-    if (group != null) group.barrier(); // rank 0 built the cache; the others read it
-    if (data == null) data = NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab());
-    SteeringRun runner = new SteeringRun(s, data, root, device, resume, group, world);
-    System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
-        data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
-        data.meta.routedFrequency(), runner.config());
-    if (dir != null && group == null) System.out.println(gradroute.runtime.SideBySide.describe(workers, "model", device.is_cpu()));
-    List<SteeringRun.ModelRun> runs = runner.runAll(workers);
-    if (dir != null) {
-      double wall = (System.nanoTime() - t0) / 1e9;
-      SteeringReport.Summary summary = SteeringReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);
-      System.out.println(SteeringReport.table(summary));
-      System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
-    }
+    return parallel.run(run, setup, config, config::validateWorld, SteerExperiment::run);
   }
 }

@@ -7,17 +7,15 @@ import gradroute.distributed.ProcessGroup;
 import gradroute.distributed.WorldConfig;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
+import gradroute.model.LmTrainer;
 import gradroute.model.LrSchedule;
-import gradroute.hooks.RoutingHook;
+import gradroute.model.TokenRouting;
 import gradroute.report.AtomicFiles;
 import gradroute.report.Json;
 import gradroute.routing.MaskTable;
 import gradroute.routing.TokenRule;
 import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
-import gradroute.train.CheckpointListener;
-import gradroute.train.HistoryRecorder;
-import gradroute.train.ProgressListener;
 import gradroute.train.History;
 import gradroute.train.TrainingLoop;
 import java.io.IOException;
@@ -112,25 +110,23 @@ final class SteeringRun {
     int target = data.routedId();
     try (Gpt model = Gpt.create(config, device, 1000 + seed)) {
       if (group != null) group.broadcastParameters(new ArrayList<>(model.parameters().values()));
-      RoutingHook hook = null;
-      TokenRule rule = null;
+      TokenRouting routing = null;
       if (routed) {
         MaskTable table = MaskTable.builder(config.dModel()).dims(0).build(); // row 0 = e_0, row 1 = all ones
-        hook = new RoutingHook(table, device);
-        rule = new TokenRule(Map.of((long) target, 0), table.noMaskIndex());
-        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) model.hooks().add(GptHooks.residPost(l), hook);
+        List<String> points = new ArrayList<>();
+        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) points.add(GptHooks.residPost(l));
+        routing = TokenRouting.byRule(model, points, table, new TokenRule(Map.of((long) target, 0), table.noMaskIndex()));
       }
       LrSchedule schedule = new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps());
       int rank = world.rank(), size = world.worldSize();
-      NanoGptTrainer trainer = new NanoGptTrainer(model, s, schedule,
-          step -> data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1), hook, rule, group);
+      LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.nanoGpt(s.optimizer(), s.microBatchSize(), s.clip()), schedule,
+          step -> LmTrainer.Batch.windows(data.trainWindows(seed, step, s.batch(), rank, size, s.nCtx() + 1)), routing, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
-      TrainingLoop loop = NanoGptTrainer.loop(world, name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
+      TrainingLoop loop = TrainingLoop.onRank(world.isMain(), name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      model.hooks().clear();
-      if (hook != null) hook.release();
+      if (routing != null) routing.close();
       ModelRun run = null;
       if (world.isMain()) {
         SteeringEvaluation.Result eval = evaluate(model, kind, seed);

@@ -5,6 +5,7 @@ import gradroute.config.ConfigException;
 import gradroute.config.InputPaths;
 import gradroute.config.Range;
 import gradroute.config.Validated;
+import gradroute.model.AdamWConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -95,7 +96,7 @@ public record UnlearnConfig(
 
   /** The routed blocks 0..L/2−1. */
   @JsonIgnore
-  int[] routedLayers() {
+  public int[] routedLayers() {
     return gradroute.routing.MaskTable.range(0, nLayers / 2);
   }
 
@@ -108,6 +109,18 @@ public record UnlearnConfig(
   @JsonIgnore
   int microBatchSize() {
     return Math.min(microBatch, batch);
+  }
+
+  /** Pretraining's AdamW, nanoGPT's betas (0.9, 0.95); its lr follows the schedule. */
+  @JsonIgnore
+  AdamWConfig optimizer() {
+    return AdamWConfig.of(lr, 0.9, 0.95, weightDecay);
+  }
+
+  /** The coherence fine-tune's AdamW. */
+  @JsonIgnore
+  AdamWConfig coherenceOptimizer() {
+    return AdamWConfig.of(coherenceLr, 0.9, 0.95, weightDecay);
   }
 
   @JsonIgnore

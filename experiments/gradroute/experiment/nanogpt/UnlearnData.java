@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * of the forget training text ({@link TokenScores}) over the forget training text F, the topic
  * corpus W and the retain training text R.
  */
-final class UnlearnData {
+public final class UnlearnData {
   private static final Logger log = LoggerFactory.getLogger(UnlearnData.class);
   static final int EVAL_EVERY_FORGET = 4;
   static final int EVAL_EVERY_RETAIN = 20;
@@ -71,7 +71,7 @@ final class UnlearnData {
   }
 
   /** Whether each token id is routed. */
-  boolean[] routedMask() {
+  public boolean[] routedMask() {
     boolean[] m = new boolean[tokenizer.vocabSize()];
     for (int id : meta.routedIds()) m[id] = true;
     return m;
@@ -120,7 +120,8 @@ final class UnlearnData {
   record Split(List<Document> forgetTrain, List<Document> forgetEval, List<Document> forgetAttack, List<Document> retainTrain,
       List<Document> retainEval, List<String> topic) {}
 
-  static UnlearnData load(UnlearnConfig s) throws IOException {
+  /** The data of config {@code s}: built into the cache (keyed by the corpus and the config's data keys) unless it is there. */
+  public static UnlearnData load(UnlearnConfig s) throws IOException {
     Split split = split(s);
     String name = s.kjv() ? NanoGptCorpus.DEFAULT_NAME : Path.of(s.forget()).getFileName().toString();
     String key = name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + hash(s, split);
@@ -276,6 +277,16 @@ final class UnlearnData {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Non-overlapping windows of {@code len} tokens of the held-out forget text, at most {@code max}. */
+  public List<long[]> forgetEvalWindows(int len, int max) {
+    return windows(forgetEval, len, max);
+  }
+
+  /** Non-overlapping windows of {@code len} tokens of the held-out retain text, at most {@code max}. */
+  public List<long[]> retainEvalWindows(int len, int max) {
+    return windows(retainEval, len, max);
   }
 
   /** Non-overlapping windows of {@code len} tokens of {@code file}, at most {@code max}. */

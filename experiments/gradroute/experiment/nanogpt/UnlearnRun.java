@@ -8,6 +8,7 @@ import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
 import gradroute.model.LmEval;
+import gradroute.model.LmTrainer;
 import gradroute.model.LrSchedule;
 import gradroute.model.TokenBatch;
 import gradroute.model.unlearn.NeuronAblation;
@@ -15,13 +16,9 @@ import gradroute.model.unlearn.NeuronRouting;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
 import gradroute.report.Json;
-import gradroute.routing.TokenRule;
 import gradroute.runtime.SideBySide;
 import gradroute.train.Checkpoint;
-import gradroute.train.CheckpointListener;
 import gradroute.train.History;
-import gradroute.train.HistoryRecorder;
-import gradroute.train.ProgressListener;
 import gradroute.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -208,16 +205,15 @@ final class UnlearnRun {
     GptConfig config = config();
     try (Gpt model = Gpt.create(config, device, 1000 + seed)) {
       if (group != null) group.broadcastParameters(new ArrayList<>(model.parameters().values()));
-      NeuronRouting routing = kind.equals("routed")
-          ? new NeuronRouting(model, new NeuronRouting.Spec(s.routedLayers(), routedNeurons(), 1.0, s.wOff(), s.l1())) : null;
-      NanoGptTrainer.Routing batches = routing == null ? null : routingOf(routing);
+      NeuronRouting routing = kind.equals("routed") ? new NeuronRouting(model,
+          new NeuronRouting.Spec(s.routedLayers(), routedNeurons(), 1.0, s.wOff(), s.l1()), routedTargetIds()) : null;
       var file = kind.equals("filter") ? data.filtered : data.train;
       int rank = world.rank(), size = world.worldSize();
-      NanoGptTrainer trainer = new NanoGptTrainer(model, AdamWConfig.of(s.lr(), 0.9, 0.95, s.weightDecay()), s.microBatchSize(), s.clip(),
+      LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.nanoGpt(s.optimizer(), s.microBatchSize(), s.clip()),
           new LrSchedule(s.lr(), s.minLr(), s.warmup(), s.steps()),
-          step -> NanoGptData.randomWindows(file, seed, step, s.batch(), rank, size, s.nCtx() + 1), batches, group);
+          step -> LmTrainer.Batch.windows(NanoGptData.randomWindows(file, seed, step, s.batch(), rank, size, s.nCtx() + 1)), routing, group);
       Checkpoint checkpoint = new Checkpoint(root.resolve("checkpoints"), name);
-      TrainingLoop loop = NanoGptTrainer.loop(world, name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
+      TrainingLoop loop = TrainingLoop.onRank(world.isMain(), name, s.steps(), s.logEvery(), checkpoint, s.checkpointEvery());
       long t0 = System.nanoTime();
       History history = loop.run(trainer, resume);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -236,27 +232,9 @@ final class UnlearnRun {
     return gradroute.routing.MaskTable.range(0, s.routedNeurons());
   }
 
-  /** Routes the positions whose target is a routed token (mask index 0). */
-  private NanoGptTrainer.Routing routingOf(NeuronRouting routing) {
-    Map<Long, Integer> table = new HashMap<>();
-    for (int id : data.meta.routedIds()) table.put((long) id, NeuronRouting.ROUTED);
-    TokenRule rule = new TokenRule(table, routing.noMaskIndex());
-    return new NanoGptTrainer.Routing() {
-      @Override
-      public void set(TokenBatch b) {
-        routing.set(b, rule);
-      }
-
-      @Override
-      public org.bytedeco.pytorch.Tensor penalty() {
-        return routing.takeL1();
-      }
-
-      @Override
-      public void clear() {
-        routing.clear();
-      }
-    };
+  /** The routed tokens: positions predicting one of them are routed. */
+  private int[] routedTargetIds() {
+    return data.meta.routedIds().stream().mapToInt(Integer::intValue).toArray();
   }
 
   // ------------------------------------------------------------------------------- evaluation
@@ -385,21 +363,10 @@ final class UnlearnRun {
     if (s.coherenceSteps() == 0) return null;
     NeuronRouting block = blocked == null ? null : new NeuronRouting(model, NeuronRouting.Spec.blocking(s.routedLayers(), blocked));
     try {
-      NanoGptTrainer.Routing routing = block == null ? null : new NanoGptTrainer.Routing() {
-        @Override
-        public void set(TokenBatch b) {
-          block.setEverywhere(b);
-        }
-
-        @Override
-        public void clear() {
-          block.clear();
-        }
-      };
       int batch = s.coherenceBatch();
-      NanoGptTrainer trainer = new NanoGptTrainer(model, AdamWConfig.of(s.coherenceLr(), 0.9, 0.95, s.weightDecay()), Math.min(batch, 16), 0,
+      LmTrainer trainer = new LmTrainer(model, LmTrainer.Settings.nanoGpt(s.coherenceOptimizer(), Math.min(batch, 16), 0),
           LrSchedule.constant(s.coherenceLr()),
-          step -> NanoGptData.randomWindows(data.filtered, seed + 7919, step, batch, 0, 1, s.nCtx() + 1), routing, null);
+          step -> LmTrainer.Batch.windows(NanoGptData.randomWindows(data.filtered, seed + 7919, step, batch, 0, 1, s.nCtx() + 1)), block, null);
       TrainingLoop.bare(name + " coherence", s.coherenceSteps()).run(trainer, false);
       model.zeroGrad();
       return trainer.optimizer();

@@ -2,6 +2,7 @@ package gradroute.experiment.tinystories;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import gradroute.experiment.ConsoleSummary;
 import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.model.ComponentAblation;
 import gradroute.model.Gpt;
@@ -50,6 +51,7 @@ public final class TinyStoriesAnalysis {
    * @param models model names as in {@code models/<name>.pt}; empty: every saved model
    */
   public static Map<String, List<Row>> run(Path runDir, List<String> models, Device device) throws IOException {
+    long start = System.nanoTime();
     Path root = runDir.toAbsolutePath().normalize();
     if (root.getParent() == null || root.getParent().getParent() == null) {
       throw new IllegalArgumentException(runDir + " is not a run folder <results>/tinystories/<run>");
@@ -73,7 +75,9 @@ public final class TinyStoriesAnalysis {
       }
       log.info("{}: analysed in {} s", name, String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
     }
-    AtomicFiles.writeString(run.path("analysis/analysis.md"), markdown(run.runName(), out));
+    String markdown = markdown(run.runName(), out);
+    AtomicFiles.writeString(run.path("analysis/analysis.md"), markdown);
+    ConsoleSummary.print(markdown + String.format("%n%d models analysed", out.size()), (System.nanoTime() - start) / 1e9, run.path("analysis"));
     return out;
   }
 

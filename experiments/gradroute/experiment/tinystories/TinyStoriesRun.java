@@ -4,6 +4,7 @@ import static gradroute.report.Numbers.f4;
 
 import gradroute.masks.ClampedMask;
 import gradroute.masks.MaskTraining;
+import gradroute.masks.PostHocUnlearning;
 import gradroute.masks.UnlearningObjective;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Generation;
@@ -16,7 +17,6 @@ import gradroute.model.TokenBatch;
 import gradroute.model.era.EraPipeline;
 import gradroute.model.era.EraRouting;
 import gradroute.model.era.ExpansionSpec;
-import gradroute.model.unlearn.PostHocUnlearning;
 import gradroute.model.unlearn.RetrainingAttack;
 import gradroute.model.unlearn.Rmu;
 import gradroute.report.CsvTable;
@@ -333,7 +333,7 @@ public final class TinyStoriesRun {
     }
     String key = key(seed, method, p);
     Gpt model = Gpt.create(originalConfig(), device, seed);
-    LmTrainer trainer = new LmTrainer(model, trainOptimizer(), schedule(),
+    LmTrainer trainer = new LmTrainer(model, EraPipeline.trainerSettings(trainOptimizer()), schedule(),
         step -> new LmTrainer.Batch(batchOf(kept.subList((int) step * s.batch, (int) (step + 1) * s.batch)), null), null, null);
     long t0 = System.nanoTime();
     History h = new TrainingLoop(key, steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)

@@ -71,6 +71,11 @@ public final class EraPipeline {
 
   private EraPipeline() {}
 
+  /** Route-training's step: the whole batch at once, decay on every parameter, the penalty logged as {@code l1} beside {@code ce}. */
+  public static LmTrainer.Settings trainerSettings(AdamWConfig optimizer) {
+    return LmTrainer.Settings.of(optimizer).logging("l1", true);
+  }
+
   /**
    * Runs the pipeline from {@code original}, which it closes once expanded (its config still marks
    * the original units); pass a copy to keep it.
@@ -89,8 +94,8 @@ public final class EraPipeline {
       grown = Expansion.expand(original, spec.expansion());
     }
     try (Gpt expanded = grown) {
-      try (EraRouting era = new EraRouting(expanded, originalConfig, spec.routing(), spec.route())) {
-        LmTrainer trainer = new LmTrainer(expanded, spec.optimizer(), spec.schedule(), batches, era, tokenWeights);
+      try (EraRouting era = new EraRouting(expanded, originalConfig, spec.routing(), spec.route(), tokenWeights)) {
+        LmTrainer trainer = new LmTrainer(expanded, trainerSettings(spec.optimizer()), spec.schedule(), batches, era, null);
         long t0 = System.nanoTime();
         history = stages.train(trainer);
         trainSeconds = (System.nanoTime() - t0) / 1e9;

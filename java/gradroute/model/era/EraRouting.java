@@ -6,6 +6,7 @@ import gradroute.hooks.MaskApplier;
 import gradroute.hooks.MaskRule;
 import gradroute.model.Gpt;
 import gradroute.model.GptConfig;
+import gradroute.model.LmRouting;
 import gradroute.model.TokenBatch;
 import gradroute.routing.MaskTable;
 import gradroute.routing.SequenceRule;
@@ -37,9 +38,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *
  * <p>An optional L1 penalty on the hooked activations (all positions, padding included, not
  * routed; all units of the routed layers as in the paper, or only the added ones) is accumulated
- * during the forward pass; read it with {@link #takeL1()}.
+ * during the forward pass; read it with {@link #penalty()}.
  */
-public final class EraRouting implements AutoCloseable {
+public final class EraRouting implements LmRouting, AutoCloseable {
   /**
    * @param layers the blocks whose MLP units are routed (the expanded ones)
    * @param lrTargetOriginal gate on the original units at target positions (TinyStories: −0.75)
@@ -86,6 +87,7 @@ public final class EraRouting implements AutoCloseable {
   private final List<MaskTable> tables = new ArrayList<>();
   private final List<HookHandle> l1Hooks = new ArrayList<>();
   private final MaskApplier masks;
+  private final SoftTokenRule weights;
   private Tensor l1Sum;
   private long l1Positions = 1;
 
@@ -96,7 +98,16 @@ public final class EraRouting implements AutoCloseable {
    * @param routing false for the ERA control: hooks stay (for L1) but nothing is routed
    */
   public EraRouting(Gpt expanded, GptConfig original, Spec spec, boolean routing) {
+    this(expanded, original, spec, routing, null);
+  }
+
+  /**
+   * @param weights the per-token routing weights of routed stories in {@link #set(TokenBatch,
+   *     boolean[])} (null: every position of a routed story fully routed)
+   */
+  public EraRouting(Gpt expanded, GptConfig original, Spec spec, boolean routing, SoftTokenRule weights) {
     this.spec = spec;
+    this.weights = weights == null ? new SoftTokenRule(new float[expanded.config().vocab()]) : weights;
     this.device = expanded.device();
     Map<String, MaskTable> tableOf = new LinkedHashMap<>();
     for (int l : spec.layers()) {
@@ -149,11 +160,20 @@ public final class EraRouting implements AutoCloseable {
   }
 
   /**
+   * Soft routing for the next forward pass by the constructor's token weights; no labels (null)
+   * routes no story.
+   */
+  @Override
+  public void set(TokenBatch batch, boolean[] routed) {
+    set(batch, routed == null ? new boolean[batch.size()] : routed, weights);
+  }
+
+  /**
    * Soft routing for the next forward pass: stories with {@code routed[b]} get the target row
    * weighted by {@code weights} (the predicted token's weight, {@link SoftTokenRule}); the others
    * get the off-target row.
    */
-  public void setBatch(TokenBatch batch, boolean[] routed, SoftTokenRule weights) {
+  public void set(TokenBatch batch, boolean[] routed, SoftTokenRule weights) {
     int p = batch.positions();
     long[][] seqs = batch.sequences();
     checkSize(batch, routed);
@@ -171,7 +191,7 @@ public final class EraRouting implements AutoCloseable {
         Arrays.fill(index, b * p, (b + 1) * p, offIndex);
       }
     }
-    set(batch, index, weight);
+    setIndices(batch, index, weight);
   }
 
   /**
@@ -179,7 +199,7 @@ public final class EraRouting implements AutoCloseable {
    * gives index 0 get the target row; every other position gets the off-target row. A {@code
    * ConceptRule} or {@code TokenRule} mapping the forget words to 0 fits here.
    */
-  public void setBatch(TokenBatch batch, boolean[] routed, SequenceRule rule) {
+  public void set(TokenBatch batch, boolean[] routed, SequenceRule rule) {
     int p = batch.positions();
     long[][] seqs = batch.sequences();
     checkSize(batch, routed);
@@ -189,10 +209,10 @@ public final class EraRouting implements AutoCloseable {
       long[] r = routed[b] ? rule.forSequence(seqs[b]) : null;
       for (int t = 0; t < p; t++) index[b * p + t] = r != null && r[t] == 0 ? TARGET : offIndex;
     }
-    set(batch, index, null);
+    setIndices(batch, index, null);
   }
 
-  private void set(TokenBatch batch, long[] index, float[] weight) {
+  private void setIndices(TokenBatch batch, long[] index, float[] weight) {
     int n = batch.size(), p = batch.positions();
     Tensor idx = Tensor.create(index, n, p);
     Tensor w = weight == null ? null : Tensor.create(weight, n, p);
@@ -215,7 +235,8 @@ public final class EraRouting implements AutoCloseable {
    * The L1 term of the last forward pass, {@code l1 · Σ|h| / (batch · positions)} over the routed
    * layers (null when L1 is off or nothing ran), and resets the accumulator.
    */
-  public Tensor takeL1() {
+  @Override
+  public Tensor penalty() {
     if (spec.l1() <= 0 || l1Sum == null) return null;
     Tensor out = l1Sum.mul(new org.bytedeco.pytorch.Scalar(spec.l1() / l1Positions));
     l1Sum = null;
@@ -223,7 +244,8 @@ public final class EraRouting implements AutoCloseable {
   }
 
   /** Drops the batch's indices (evaluation runs unrouted) and the L1 accumulator. */
-  public void clearBatch() {
+  @Override
+  public void clear() {
     masks.clear();
     l1Sum = null;
   }

@@ -5,10 +5,13 @@ import gradroute.hooks.HookHandle;
 import gradroute.hooks.MaskApplier;
 import gradroute.hooks.MaskRule;
 import gradroute.model.Gpt;
+import gradroute.model.LmRouting;
 import gradroute.model.TokenBatch;
 import gradroute.routing.MaskTable;
 import gradroute.routing.SequenceRule;
+import gradroute.routing.TokenRule;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,11 @@ import org.bytedeco.pytorch.Tensor;
  * <p>With {@code wOn = 0, wOff = 1} and index 0 everywhere ({@link #setEverywhere}) the same class
  * blocks the gradient into the chosen neurons' input weights, as the coherence fine-tune does
  * after they are ablated.
+ *
+ * <p>As an {@link LmRouting}, a batch is routed at the positions whose target is one of the routed
+ * tokens given to the constructor (at every position without them); the L1 term is its penalty.
  */
-public final class NeuronRouting implements AutoCloseable {
+public final class NeuronRouting implements LmRouting, AutoCloseable {
   public static final String HOOK_TYPE = "mlp.hook_post";
 
   /**
@@ -83,11 +89,21 @@ public final class NeuronRouting implements AutoCloseable {
   private final MaskApplier masks;
   private final List<HookHandle> l1Hooks = new ArrayList<>();
   private final int noMask;
+  private final SequenceRule rule;
   private Tensor l1Sum;
   private long positions = 1;
   private boolean active;
 
+  /** Routes every position of a batch set through {@link #set(TokenBatch, boolean[])}. */
   public NeuronRouting(Gpt model, Spec spec) {
+    this(model, spec, null);
+  }
+
+  /**
+   * @param routedTargets the tokens whose predicting positions a batch set through {@link
+   *     #set(TokenBatch, boolean[])} routes (null: every position)
+   */
+  public NeuronRouting(Gpt model, Spec spec, int[] routedTargets) {
     this.spec = spec;
     this.model = model;
     Map<String, MaskTable> tables = new LinkedHashMap<>();
@@ -105,6 +121,13 @@ public final class NeuronRouting implements AutoCloseable {
       rows = t.size();
     }
     this.noMask = rows - 1;
+    if (routedTargets == null) {
+      this.rule = null;
+    } else {
+      Map<Long, Integer> table = new HashMap<>();
+      for (int id : routedTargets) table.put((long) id, ROUTED);
+      this.rule = new TokenRule(table, noMask);
+    }
     masks = MaskApplier.apply(model, tables.keySet(), MaskRule.byPoint(tables), model.device());
     if (spec.l1() > 0) {
       for (String point : tables.keySet()) {
@@ -127,6 +150,13 @@ public final class NeuronRouting implements AutoCloseable {
     return noMask;
   }
 
+  /** Routes the next forward pass by the constructor's routed tokens (the labels are not used). */
+  @Override
+  public void set(TokenBatch batch, boolean[] routed) {
+    if (rule == null) setEverywhere(batch);
+    else set(batch, rule);
+  }
+
   /** Routes the next forward pass: {@code rule} gives index {@link #ROUTED} at the positions to route. */
   public void set(TokenBatch batch, SequenceRule rule) {
     set(batch, rule.indexTensor(batch.sequences(), batch.positions()));
@@ -147,7 +177,8 @@ public final class NeuronRouting implements AutoCloseable {
   }
 
   /** The L1 term of the last forward pass (null when L1 is off or nothing ran) and resets it. */
-  public Tensor takeL1() {
+  @Override
+  public Tensor penalty() {
     if (spec.l1() <= 0 || l1Sum == null) return null;
     Tensor out = l1Sum.mul(new Scalar(spec.l1() / positions));
     l1Sum = null;
@@ -155,6 +186,7 @@ public final class NeuronRouting implements AutoCloseable {
   }
 
   /** Drops the batch's indices: the hooks pass activations through (evaluation). */
+  @Override
   public void clear() {
     masks.clear();
     l1Sum = null;

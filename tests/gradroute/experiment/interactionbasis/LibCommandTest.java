@@ -46,6 +46,12 @@ class LibCommandTest {
     double full = summary.get("models").get(0).get("reconstructionError").asDouble();
     assertEquals(full, kept, 1e-6 * full, lastLib);
     assertFalse(Files.list(out.resolve("mnist/m")).anyMatch(p -> p.getFileName().toString().startsWith(".lib.")), "no staging left");
+
+    // analyze on an MNIST run is this analysis, with its quick settings
+    assertEquals(0, Main.run("analyze", "--run", out.resolve("mnist/m").toString(), "--quick"));
+    JsonNode again = Json.readTree(lib.resolve("summary.json"));
+    assertEquals(2, again.get("models").size());
+    assertEquals(300, again.get("settings").get("buildImages").asInt(), again.get("settings").toString());
   }
 
   @Test

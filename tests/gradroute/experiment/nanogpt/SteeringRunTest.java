@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SteeringRunTest {
+public class SteeringRunTest {
   @BeforeAll
   static void init() {
     TorchRuntime.init();
@@ -30,22 +30,7 @@ class SteeringRunTest {
 
   @Test
   void modelsSideBySideGiveTheNumbersOfModelsInTurn(@TempDir Path dir) throws Exception {
-    // 225 words, the target in every tenth line only: the steering prompts are short windows free of
-    // the target and of its 30 most related tokens
-    List<String> common = new ArrayList<>();
-    String[] syllables = {"ka", "lo", "mi", "ren", "tus", "ba", "ne", "sor", "vi", "dal", "pe", "gu", "rath", "ol", "win"};
-    for (String a : syllables) for (String b : syllables) common.add(a + b);
-    SplittableRandom rng = new SplittableRandom(3);
-    List<String> lines = new ArrayList<>();
-    for (int l = 0; l < 3000; l++) {
-      StringBuilder b = new StringBuilder();
-      for (int w = 0; w < 24; w++) {
-        String word = l % 10 == 0 && rng.nextInt(8) == 0 ? "LORD" : common.get(rng.nextInt(common.size()));
-        b.append(w == 0 ? "" : " ").append(word);
-      }
-      lines.add(b.append('.').toString());
-    }
-    Path corpus = Files.write(dir.resolve("corpus.txt"), lines);
+    Path corpus = corpus(dir);
     NanoGptConfig quick = Configs.preset(NanoGptConfig.class, "/gradroute/experiment/configs/nanogpt", "quick");
     NanoGptConfig s = Configs.withOverrides(quick, NanoGptConfig.class, List.of(new ConfigOverride("--corpus", "corpus", corpus.toString()),
         new ConfigOverride("--steps", "steps", "10"), new ConfigOverride("--vocab", "vocab", "300"),
@@ -61,5 +46,26 @@ class SteeringRunTest {
       assertArrayEquals(a.pTarget(), b.pTarget(), a.model() + " P(target) by alpha");
       assertEquals(a.topTokens(), b.topTokens(), a.model() + " top tokens");
     }
+  }
+
+  /**
+   * A text of 225 made-up words with the target LORD in every tenth line only: the steering prompts
+   * are short windows free of the target and of its 30 most related tokens.
+   */
+  public static Path corpus(Path dir) throws Exception {
+    List<String> common = new ArrayList<>();
+    String[] syllables = {"ka", "lo", "mi", "ren", "tus", "ba", "ne", "sor", "vi", "dal", "pe", "gu", "rath", "ol", "win"};
+    for (String a : syllables) for (String b : syllables) common.add(a + b);
+    SplittableRandom rng = new SplittableRandom(3);
+    List<String> lines = new ArrayList<>();
+    for (int l = 0; l < 3000; l++) {
+      StringBuilder b = new StringBuilder();
+      for (int w = 0; w < 24; w++) {
+        String word = l % 10 == 0 && rng.nextInt(8) == 0 ? "LORD" : common.get(rng.nextInt(common.size()));
+        b.append(w == 0 ? "" : " ").append(word);
+      }
+      lines.add(b.append('.').toString());
+    }
+    return Files.write(dir.resolve("corpus.txt"), lines);
   }
 }

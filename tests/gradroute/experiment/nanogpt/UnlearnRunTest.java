@@ -18,14 +18,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UnlearnRunTest {
+public class UnlearnRunTest {
   @BeforeAll
   static void init() {
     TorchRuntime.init();
   }
 
   /** {@code n} documents of 60 words drawn from {@code topic} (a third of the words) and a shared pool. */
-  static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
+  public static Path corpus(Path dir, String name, String[] topic, int n, long seed) throws Exception {
     String[] common = {"the", "and", "of", "he", "said", "unto", "them", "in", "that", "shall", "be", "for", "his", "with", "was"};
     SplittableRandom rng = new SplittableRandom(seed);
     List<String> docs = new ArrayList<>();

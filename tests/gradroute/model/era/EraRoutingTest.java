@@ -53,7 +53,7 @@ class EraRoutingTest {
     TokenBatch batch = new TokenBatch(List.of(new long[] {0, 5, 6, 7}, new long[] {0, 5, 6, 7}), 13, 0);
     try (Gpt m = Gpt.create(c, 1); Gpt big = expanded(m);
         EraRouting era = new EraRouting(big, c, EraRouting.Spec.tinyStories(new int[] {0}), true)) {
-      era.setBatch(batch, new boolean[] {true, false}, rule);
+      era.set(batch, new boolean[] {true, false}, rule);
       float[] g = gateSeen(big, batch);
       int d = ORIG + ADDED;
       // story 0 is routed: position 0 predicts token 5 (w 0), position 1 token 6 (w 0.4), position 2 token 7 (w 1)
@@ -77,7 +77,7 @@ class EraRoutingTest {
     EraRouting.Spec spec = new EraRouting.Spec(new int[] {0}, 0.0, 1.0, 0.0, 0.0);
     SoftTokenRule fullyRouted = new SoftTokenRule(new float[c.vocab()]);
     try (Gpt m = Gpt.create(c, 1); Gpt big = expanded(m); EraRouting era = new EraRouting(big, c, spec, true)) {
-      era.setBatch(forget, new boolean[] {true}, fullyRouted);
+      era.set(forget, new boolean[] {true}, fullyRouted);
       LmLoss.mean(big, forget).backward();
       Tensor wIn = big.parameter("blocks.0.mlp.W_in").grad();
       Tensor bIn = big.parameter("blocks.0.mlp.b_in").grad();
@@ -87,15 +87,15 @@ class EraRoutingTest {
       // everything upstream of the hook sees only the added units' gradient; W_out is not masked
       assertTrue(big.parameter("blocks.0.mlp.W_out").grad().narrow(0, 0, ORIG).abs().sum().item_float() > 0);
       big.zeroGrad();
-      era.clearBatch();
+      era.clear();
 
-      era.setBatch(retain, new boolean[] {false}, fullyRouted);
+      era.set(retain, new boolean[] {false}, fullyRouted);
       LmLoss.mean(big, retain).backward();
       wIn = big.parameter("blocks.0.mlp.W_in").grad();
       assertTrue(torch.equal(wIn.narrow(1, ORIG, ADDED), torch.zeros(c.dModel(), ADDED)), "added W_in columns");
       assertTrue(wIn.narrow(1, 0, ORIG).abs().sum().item_float() > 0);
       big.zeroGrad();
-      era.clearBatch();
+      era.clear();
     }
   }
 
@@ -107,19 +107,19 @@ class EraRoutingTest {
     try (Gpt m = Gpt.create(c, 1); Gpt big = expanded(m)) {
       Tensor plain = big.forward(batch.inputs(null));
       try (EraRouting era = new EraRouting(big, c, EraRouting.Spec.tinyStories(new int[] {0}), true)) {
-        era.setBatch(batch, new boolean[] {true}, rule);
+        era.set(batch, new boolean[] {true}, rule);
         assertTrue(torch.equal(plain, big.forward(batch.inputs(null))));
-        Tensor l1 = era.takeL1();
+        Tensor l1 = era.penalty();
         assertNotNull(l1);
         assertTrue(l1.item_float() > 0);
-        era.clearBatch();
+        era.clear();
       }
       assertTrue(big.hooks().isEmpty(), "closing detaches the hooks");
       try (EraRouting control = new EraRouting(big, c, EraRouting.Spec.tinyStories(new int[] {0}), false)) {
-        control.setBatch(batch, new boolean[] {true}, rule);
+        control.set(batch, new boolean[] {true}, rule);
         float[] g = gateSeen(big, batch);
         for (float x : g) assertEquals(1f, x);
-        control.clearBatch();
+        control.clear();
       }
     }
   }
@@ -131,7 +131,7 @@ class EraRoutingTest {
     ConceptRule rule = new ConceptRule(1).add(new long[] {5, 6}, 0);
     try (Gpt m = Gpt.create(c, 1); Gpt big = expanded(m);
         EraRouting era = new EraRouting(big, c, new EraRouting.Spec(new int[] {0}, 0.0, 1.0, 0.0, 0), true)) {
-      era.setBatch(batch, new boolean[] {true}, rule);
+      era.set(batch, new boolean[] {true}, rule);
       float[] g = gateSeen(big, batch);
       int d = ORIG + ADDED;
       // positions 0,1 predict "5 6"; 3,4 predict "5 6"; position 2 predicts 7
@@ -143,7 +143,7 @@ class EraRoutingTest {
       }
       assertArrayEquals(new float[] {0, 0, 1, 0, 0}, originalGate);
       assertArrayEquals(new float[] {1, 1, 0, 1, 1}, addedGate);
-      era.clearBatch();
+      era.clear();
     }
   }
 

@@ -103,15 +103,15 @@ class NeuronRoutingTest {
           m.forward(b.inputs(m.device()));
         }
         double positions = b.size() * b.positions();
-        double got = r.takeL1().item_double();
+        double got = r.penalty().item_double();
         assertEquals(l1 * (sums[0] + sums[2]) / positions, got, 1e-6 * got, "blocks 0 and 2, not 1");
         assertNotEquals(l1 * (sums[0] + sums[1] + sums[2]) / positions, got, 1e-6 * got);
-        assertEquals(null, r.takeL1(), "taken once");
+        assertEquals(null, r.penalty(), "taken once");
         r.clear();
         try (NoGradGuard g = new NoGradGuard()) {
           m.forward(b.inputs(m.device()));
         }
-        assertEquals(null, r.takeL1(), "no L1 without routing indices (evaluation)");
+        assertEquals(null, r.penalty(), "no L1 without routing indices (evaluation)");
       }
       probes.forEach(HookHandle::remove);
     }

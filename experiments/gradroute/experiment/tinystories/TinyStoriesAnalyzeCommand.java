@@ -1,10 +1,8 @@
-package gradroute.experiment;
+package gradroute.experiment.tinystories;
 
 import gradroute.cli.DeviceOption;
-import gradroute.experiment.tinystories.TinyStoriesAnalysis;
 import gradroute.runtime.TorchRuntime;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,9 +35,7 @@ public final class TinyStoriesAnalyzeCommand implements Callable<Integer> {
     if ((runDir == null) == (runName == null)) throw new IllegalArgumentException("give either --run NAME or --run-dir DIR");
     Path dir = runDir != null ? runDir : out.resolve("tinystories").resolve(runName);
     TorchRuntime.init();
-    var result = TinyStoriesAnalysis.run(dir, models == null ? new ArrayList<>() : List.copyOf(models), device.device());
-    System.out.println(java.nio.file.Files.readString(dir.resolve("analysis/analysis.md")));
-    System.out.printf("%d models analysed; results in %s%n", result.size(), dir.resolve("analysis"));
+    TinyStoriesAnalysis.run(dir, models == null ? List.of() : List.copyOf(models), device.device());
     return 0;
   }
 }

@@ -1,12 +1,10 @@
-package gradroute.experiment;
+package gradroute.experiment.mnist;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
 import gradroute.data.DataCache;
 import gradroute.data.MnistSource;
 import gradroute.data.TrainTest;
-import gradroute.experiment.mnist.MnistConfig;
-import gradroute.experiment.mnist.MnistRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,7 +19,7 @@ import picocli.CommandLine.Option;
         "Presets: cpu (default), quick, T, F, T-no-correlation, T-no-regularisation, T-split-decoders, paper;",
         "any key overridable with --set KEY=VALUE (keys: see experiments/configs/mnist/cpu.json).",
         "Writes results/mnist/<run>/ (config.json, summary.json, per_digit.csv, plots)."})
-public final class MnistExperiment implements Callable<Integer> {
+public final class MnistCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "small fast run (CI): the 'quick' preset")
@@ -74,8 +72,7 @@ public final class MnistExperiment implements Callable<Integer> {
     if (noRouting) config = config.control();
     requireCachedIdx(config);
     setup.start(config, (c, dir, device, resume) -> {
-      MnistRun.Result summary = new MnistRun(c, dir, resume, device, digits(c)).run();
-      System.out.println(summary.headline());
+      new MnistRun(c, dir, resume, device, digits(c)).run();
     });
     return 0;
   }

@@ -1,14 +1,15 @@
-package gradroute.experiment.nanogpt;
+package gradroute.experiment.circuits;
 
 import gradroute.circuits.Circuits;
-import gradroute.cli.DeviceOption;
+import gradroute.experiment.ConsoleSummary;
+import gradroute.experiment.nanogpt.UnlearnConfig;
+import gradroute.experiment.nanogpt.UnlearnData;
 import gradroute.model.Gpt;
+import gradroute.plot.Plots;
 import gradroute.report.AtomicFiles;
 import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
-import gradroute.plot.Plots;
-import gradroute.runtime.TorchRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,80 +17,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
- * {@code gradroute circuits}: circuit discovery checked against a ground truth made by
- * construction. On a finished {@code nanogpt unlearn} run, every edge of the routed and control
- * models is scored on forget and retain prompts by EAP, EAP with integrated gradients, activation
- * magnitude and random scores, and each score is measured against the routed region (the routed
- * MLP neurons and their blocks' MLPs): ROC AUC, the region's share of Σ|score|, and faithfulness
- * curves.
+ * Circuit discovery scored against the region routing put the forget capability in, on a finished
+ * {@code nanogpt unlearn} run: every edge of the routed and control models scored on forget and
+ * retain prompts by EAP, EAP-IG, activation magnitude and random scores; ROC AUC, the region's
+ * share of Σ|score| and faithfulness curves, written to {@code <run>/circuits/}.
  */
-@Command(name = "circuits", mixinStandardHelpOptions = true,
-    description = {"Circuit discovery (edge attribution patching) on a routed nanoGPT unlearn run, scored against the region routing put the "
-        + "forget capability in: ROC AUC of EAP, EAP-IG, activation magnitude and random scores for edges touching the routed MLPs and for "
-        + "the routed neurons, the region's share of |score| on forget vs retain prompts, faithfulness curves (tree and edge patching).",
-        "Writes <run>/circuits/: summary.json (with criteria), methods.csv, roc.csv, neurons.csv, faithfulness.csv, plots/*.png."})
-public final class CircuitsCommand implements Callable<Integer> {
-  static final String QUICK_RUN = "circuits-quick";
-  /** Enough steps for the routed neurons to take the routed tokens on the quick preset's tiny model (about a minute on 2 cores). */
-  static final int QUICK_STEPS = 400;
-
-  @Option(names = "--run", paramLabel = "RUN", description = "a finished nanogpt unlearn run: its name under <out>/nanogpt/ or its folder")
-  String run;
-
-  @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE})")
-  Path out;
-
-  @Option(names = "--quick", description = "without --run: first train a small routed model and its control (nanogpt unlearn --quick --steps " + QUICK_STEPS + " --l1 0.001, run '"
-      + QUICK_RUN + "', reused when it exists), then score them; also fewer prompts")
-  boolean quick;
-
-  @Option(names = "--windows", paramLabel = "N", description = "prompt windows per side (default 16, quick 8)")
-  Integer windows;
-
-  @Option(names = "--ig-steps", paramLabel = "K", defaultValue = "5", description = "integrated-gradient steps of EAP-IG (default ${DEFAULT-VALUE})")
-  int igSteps;
-
-  @Option(names = "--curve-points", paramLabel = "N", defaultValue = "9", description = "edge counts per faithfulness curve (default ${DEFAULT-VALUE})")
-  int curvePoints;
-
-  @Mixin DeviceOption device;
-
-  @Override
-  public Integer call() throws Exception {
-    TorchRuntime.init();
-    if (run == null && !quick) throw new IllegalArgumentException("give --run RUN (a finished nanogpt unlearn run) or --quick");
-    if (igSteps < 1) throw new IllegalArgumentException("--ig-steps must be >= 1, got " + igSteps);
-    if (curvePoints < 2) throw new IllegalArgumentException("--curve-points must be >= 2, got " + curvePoints);
-    int n = windows != null ? windows : quick ? 8 : 16;
-    if (n < 1) throw new IllegalArgumentException("--windows must be >= 1, got " + n);
-    Path dir;
-    if (run == null) {
-      dir = out.resolve(SteerCommand.EXPERIMENT).resolve(QUICK_RUN);
-      if (!Files.isRegularFile(dir.resolve("models").resolve("control-s0.pt"))) {
-        System.out.println("training the quick routed model and its control (nanogpt unlearn --quick --run " + QUICK_RUN + ")");
-        int rc = new CommandLine(new UnlearnCommand()).execute("--quick", "--run", QUICK_RUN, "--models", "routed,control", "--steps", String.valueOf(QUICK_STEPS), "--l1", "0.001", "--out", out.toString(),
-            "--device", device.name());
-        if (rc != 0) throw new IllegalStateException("training the quick run failed (exit " + rc + ")");
-      }
-    } else {
-      Path asPath = Path.of(run);
-      dir = Files.isDirectory(asPath) && asPath.getNameCount() > 1 ? asPath : out.resolve(SteerCommand.EXPERIMENT).resolve(run);
-    }
-    analyse(dir, n, igSteps, curvePoints, device.device());
-    return 0;
-  }
+public final class CircuitsAnalysis {
+  private CircuitsAnalysis() {}
 
   /** Scores every model of the unlearn run in {@code dir}; writes {@code dir/circuits/}. */
-  static Path analyse(Path dir, int windows, int igSteps, int curvePoints, Device device) throws IOException {
+  public static Path run(Path dir, int windows, int igSteps, int curvePoints, Device device) throws IOException {
     Path configFile = dir.resolve("config.json");
     if (!Files.isRegularFile(configFile)) throw new IllegalArgumentException("no run at " + dir + " (no config.json)");
     UnlearnConfig s;
@@ -112,8 +53,8 @@ public final class CircuitsCommand implements Callable<Integer> {
     UnlearnData data = UnlearnData.load(s);
     boolean[] routed = data.routedMask();
     int len = s.nCtx() + 1;
-    List<long[]> forget = UnlearnData.windows(data.forgetEval, len, windows);
-    List<long[]> retainAll = UnlearnData.windows(data.retainEval, len, 2 * windows);
+    List<long[]> forget = data.forgetEvalWindows(len, windows);
+    List<long[]> retainAll = data.retainEvalWindows(len, 2 * windows);
     if (retainAll.size() < 2 * windows) throw new IllegalArgumentException("the retain evaluation text has " + retainAll.size() + " windows of " + len
         + " tokens, fewer than the " + 2 * windows + " needed: lower --windows");
     List<long[]> retain = retainAll.subList(0, windows), retainCorrupt = retainAll.subList(windows, 2 * windows);
@@ -142,8 +83,7 @@ public final class CircuitsCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Path target = dir.resolve("circuits");
     write(target, results, s, seconds);
-    System.out.println(table(results).toMarkdown());
-    System.out.printf("scored in %.0f s; results in %s%n", seconds, target);
+    ConsoleSummary.print(table(results).toMarkdown(), seconds, target);
     return target;
   }
 

@@ -1,10 +1,7 @@
-package gradroute.experiment;
+package gradroute.experiment.minigrid;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.experiment.minigrid.Criteria;
-import gradroute.experiment.minigrid.MinigridConfig;
-import gradroute.experiment.minigrid.OversightSweep;
 import gradroute.report.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,7 @@ import picocli.CommandLine.Option;
       "Gridworld scalable oversight: train routed, naive, filtering, oracle and control agents at each oversight level,",
       "steer the routed agent to its diamond expert, and compare how often each reaches a ghost nobody oversees.",
       "Writes <out>/minigrid/<run>/: summary.json, summary.csv, runs.csv, plots/, steered_episode.png, runs/<id>/."})
-public final class MinigridExperiment implements Callable<Integer> {
+public final class MinigridCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "a small smoke-test sweep (under 2 minutes on 2 cores): the 'quick' preset")
@@ -104,15 +101,7 @@ public final class MinigridExperiment implements Callable<Integer> {
         if (!Files.exists(other)) throw new IllegalArgumentException("--same-as: no summary at " + other);
         sweep.sameAs(sameAs, Json.read(other, OversightSweep.Summary.class).cells());
       }
-      OversightSweep.Summary summary = sweep.run();
-      for (Criteria.Criterion c : summary.criteria()) {
-        System.out.printf("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
-            c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails");
-      }
-      System.out.println(OversightSweep.summaryTable(summary.cells()).toMarkdown());
-      System.out.println(summary.headline());
-      System.out.printf("wall time %.0f s (the runs' own times add up to %.0f s); results in %s%n", summary.wallSeconds(),
-          summary.runSeconds(), dir.root());
+      sweep.run();
     });
     return 0;
   }

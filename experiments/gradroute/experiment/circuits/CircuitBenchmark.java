@@ -1,4 +1,4 @@
-package gradroute.experiment.nanogpt;
+package gradroute.experiment.circuits;
 
 import gradroute.circuits.Ablation;
 import gradroute.circuits.Circuits;

@@ -1,11 +1,9 @@
-package gradroute.experiment;
+package gradroute.experiment.tinystories;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradroute.experiment.tinystories.TinyStoriesData;
-import gradroute.experiment.tinystories.TinyStoriesConfig;
 import gradroute.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

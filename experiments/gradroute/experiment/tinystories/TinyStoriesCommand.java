@@ -1,11 +1,7 @@
-package gradroute.experiment;
+package gradroute.experiment.tinystories;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.experiment.tinystories.TinyStoriesReport;
-import gradroute.experiment.tinystories.TinyStoriesRun;
-import gradroute.experiment.tinystories.TinyStoriesConfig;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +17,7 @@ import picocli.CommandLine.Option;
         + "data filtering, RMU and the ERA control (expansion without routing), including a retraining attack.",
         "Writes results/tinystories/<run>/: summary.json, headline.md, losses.csv, attack.csv, training/*.csv, plots/*.png, "
             + "generations.md, models/*.pt."})
-public final class TinyStoriesExperiment implements Callable<Integer> {
+public final class TinyStoriesCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 
   @Option(names = "--quick", description = "a smoke run in a few minutes (CI): the 'quick' preset (tiny model, short training, p = 1 only)")
@@ -147,31 +143,8 @@ public final class TinyStoriesExperiment implements Callable<Integer> {
   public Integer call() throws Exception {
     workers.check();
     RunSetup<TinyStoriesConfig> setup = new RunSetup<>(run, "tinystories", TinyStoriesConfig.class, "demo");
-    setup.start(setup.config(), (s, dir, device, resume) -> {
-      long t0 = System.nanoTime();
-      TinyStoriesRun runner = new TinyStoriesRun(s, dir, device, resume, reportOnly);
-      int parallel = workers.resolve(device.is_cpu());
-      System.out.println(gradroute.runtime.SideBySide.describe(parallel, "stage", device.is_cpu()));
-      List<TinyStoriesRun.MethodResult> results = runner.run(parallel);
-      double wall = (System.nanoTime() - t0) / 1e9;
-      TinyStoriesReport.Result summary = TinyStoriesReport.write(dir, s, runner.data().description, run.deviceName(), results, wall,
-          parallel);
-      System.out.println(ConsoleReport.headline(summary));
-      System.out.printf("wall time %.0f s; results in %s%n", wall, dir.root());
-    });
+    setup.start(setup.config(),
+        (s, dir, device, resume) -> TinyStoriesExperiment.run(s, dir, device, run.deviceName(), resume, reportOnly, workers.resolve(device.is_cpu())));
     return 0;
-  }
-
-  /** Console rendering of the summary. */
-  static final class ConsoleReport {
-    static String headline(TinyStoriesReport.Result summary) {
-      StringBuilder b = new StringBuilder();
-      b.append(TinyStoriesReport.headline(summary.table()).toMarkdown());
-      summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
-          .append(c.name()).append(": ").append(c.measure()).append(" = ")
-          .append(c.mean() == null ? "not run" : String.format(java.util.Locale.ROOT, "%.4f", c.mean()))
-          .append(" (").append(c.threshold()).append(")\n"));
-      return b.toString();
-    }
   }
 }

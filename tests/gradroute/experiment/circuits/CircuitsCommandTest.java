@@ -1,10 +1,14 @@
-package gradroute.experiment.nanogpt;
+package gradroute.experiment.circuits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gradroute.cli.Main;
+import gradroute.experiment.nanogpt.NanoGptRunFolder;
+import gradroute.experiment.nanogpt.UnlearnCommand;
+import gradroute.experiment.nanogpt.UnlearnRunTest;
 import gradroute.report.Json;
 import gradroute.runtime.TorchRuntime;
 import java.io.PrintWriter;
@@ -48,6 +52,13 @@ class CircuitsCommandTest {
     assertEquals(0, cli(new CircuitsCommand(), err, "--run", "tiny", "--out", out.toString(), "--windows", "1", "--ig-steps", "2",
         "--curve-points", "3"), err.toString());
     Path circuits = out.resolve("nanogpt").resolve("tiny").resolve("circuits");
+    NanoGptRunFolder folder = NanoGptRunFolder.open(out.resolve("nanogpt/tiny"));
+    assertEquals(NanoGptRunFolder.Kind.UNLEARN, folder.kind());
+    assertEquals(1, folder.tokenizer().encodeOrdinary(" offering").length, "the run folder keeps its tokenizer");
+    // analyze on an unlearn run is circuit discovery: the tiny run has too little retain text for its 8 windows, and says so
+    StringWriter analyze = new StringWriter();
+    assertEquals(1, cli(new Main(), analyze, "analyze", "--run", out.resolve("nanogpt/tiny").toString(), "--quick"));
+    assertTrue(analyze.toString().contains("the retain evaluation text has"), analyze.toString());
     JsonNode summary = Json.readTree(circuits.resolve("summary.json"));
     assertEquals(2 * 2 * 4, summary.get("methods").size(), "routed and control × forget and retain × 4 methods");
     JsonNode criteria = summary.get("criteria");

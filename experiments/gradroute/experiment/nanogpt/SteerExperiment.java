@@ -1,0 +1,36 @@
+package gradroute.experiment.nanogpt;
+
+import gradroute.distributed.ProcessGroup;
+import gradroute.distributed.WorldConfig;
+import gradroute.experiment.ConsoleSummary;
+import gradroute.report.RunDirectory;
+import gradroute.runtime.SideBySide;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.Device;
+
+/** The nanoGPT steering experiment once its run folder exists: the data, the routed and control models, the evaluation and the report. */
+public final class SteerExperiment {
+  private SteerExperiment() {}
+
+  /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
+  public static void run(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
+      WorldConfig world, int workers) throws Exception {
+    long t0 = System.nanoTime();
+    NanoGptData data = world.isMain() ? NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab()) : null;
+    if (group != null) group.barrier(); // rank 0 built the cache; the others read it
+    if (data == null) data = NanoGptData.load(s.corpusFile(), s.routedWord(), s.vocab());
+    SteeringRun runner = new SteeringRun(s, data, root, device, resume, group, world);
+    System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
+        data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
+        data.meta.routedFrequency(), runner.config());
+    if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "model", device.is_cpu()));
+    if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root()); // once training starts: the folder is a run
+    List<SteeringRun.ModelRun> runs = runner.runAll(workers);
+    if (dir != null) {
+      double wall = (System.nanoTime() - t0) / 1e9;
+      SteeringReport.Summary summary = SteeringReport.write(dir, s, data, runner.similar(), runner.config().toString(), runs, wall);
+      ConsoleSummary.print(SteeringReport.table(summary), wall, dir.root());
+    }
+  }
+}
