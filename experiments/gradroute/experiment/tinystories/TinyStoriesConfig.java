@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Every knob of a TinyStories ERA run. The presets are experiments/configs/tinystories/*.json (demo:
- * spec §6's 2-core CPU demo; quick: the CI smoke run); {@code --set key=value} and the command's
+ * the 2-core CPU demo; quick: the CI smoke run); {@code --set key=value} and the command's
  * flags override single keys; written into the run's config.json.
  *
  * <p>The demo preset follows issue 12's calibration (synthetic corpus, seed 0; README, TinyStories):
@@ -27,8 +27,8 @@ import java.util.List;
  *       learns them (0.04);
  *   <li>d_mlp 512 with 16 added units per routed layer (about 3%, the paper's share), L1 1e-4 on
  *       every unit of the routed layers (the paper's L1); routed layers 1–3;
- *   <li>700 steps (spec: 800–1,200), to keep the default run near 20 minutes on 2 idle cores;
- *   <li>RMU lr 5e-3, alpha 20, 250 steps (spec recipe: 5e-4, 200, 500 steps at paper scale): the
+ *   <li>700 steps (paper: 800–1,200), to keep the default run near 20 minutes on 2 idle cores;
+ *   <li>RMU lr 5e-3, alpha 20, 250 steps (the WMDP recipe: 5e-4, 200, 500 steps at paper scale): the
  *       recipe at 100–200 steps left the forget loss unchanged (+0.001) in this model.
  * </ul>
  */
@@ -58,13 +58,13 @@ public final class TinyStoriesConfig implements Validated {
   /** Blocks whose MLP is expanded by {@link #expandNeurons} units and routed. */
   public @Range(min = 0, max = 1023) int[] expandLayers = {0, 1, 2};
   public @Range(min = 1, max = 1 << 16) int expandNeurons = 16;
-  /** Gate on the original units at fully routed positions (spec: −0.75). */
+  /** Gate on the original units at fully routed positions (paper: −0.75). */
   public @Range(min = -1e3, max = 1e3) double alphaOriginal = -0.75;
   /** L1 coefficient on the routed layers' MLP activations. */
   public @Range(min = 0, max = 1e3) double l1 = 1e-3;
-  /** L1 on the added units only (false, the demo preset: on every unit of the routed layers, as the spec does). */
+  /** L1 on the added units only (false, the demo preset: on every unit of the routed layers, as the paper does). */
   public boolean l1AddedOnly = true;
-  /** Gate on the added units at positions that are not routed (spec: 1; core.md's usual default: 0). */
+  /** Gate on the added units at positions that are not routed (paper: 1; EraRouting's default: 0). */
   public @Range(min = -1e3, max = 1e3) double offTargetExpanded = 1.0;
   public @Range(min = 1, max = 1 << 16) int batch = 32;
   public @Range(min = 1, max = 1e7) int steps = 700;
@@ -124,7 +124,7 @@ public final class TinyStoriesConfig implements Validated {
   public @Range(min = 1, max = 1e7) int logEvery = 10;
   public @Range(min = 1, max = 1e7) int checkpointEvery = 200;
 
-  /** A preset of experiments/configs/tinystories/: demo (spec §6's 2-core CPU demo) or quick (CI smoke run). */
+  /** A preset of experiments/configs/tinystories/: demo (the 2-core CPU demo) or quick (CI smoke run). */
   public static TinyStoriesConfig preset(String name) throws java.io.IOException {
     return Configs.preset(TinyStoriesConfig.class, "/gradroute/experiment/configs/tinystories", name);
   }

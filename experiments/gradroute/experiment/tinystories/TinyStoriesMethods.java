@@ -117,7 +117,7 @@ final class TinyStoriesMethods {
     Double pKey = routing ? p : null;
     String key = key(seed, method, pKey);
     GptConfig original = originalConfig();
-    // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
+    // the expanded model is freshly initialised throughout (as in the paper, init runs again after expansion)
     EraPipeline.Spec spec = new EraPipeline.Spec(ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L),
         new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly), routing,
         s.optimizer().adamW(), s.optimizer().schedule(s.steps));
