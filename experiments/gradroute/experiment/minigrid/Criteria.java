@@ -2,6 +2,7 @@ package gradroute.experiment.minigrid;
 
 import gradroute.experiment.minigrid.OversightSweep.Cell;
 import gradroute.experiment.minigrid.OversightSweep.RunResult;
+import gradroute.report.Criterion;
 import gradroute.rl.reinforce.Evaluation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,22 +15,12 @@ import java.util.function.ToDoubleFunction;
  * The done-when criteria of the oversight experiment, measured on a sweep's results: at the criterion
  * level (1% oversight, else the lowest level swept) the steered routed agent's true return is above
  * naive's and filtering's on every seed, and its unseen-ghost rate below theirs on average; and,
- * given another run of the same settings, the two summaries are equal.
+ * given another run of the same settings, the two summaries are equal. Each comparison is reported as
+ * the routed agent's value minus the other method's, per seed.
  */
 public final class Criteria {
   /** The oversight level the criteria are judged at when it was swept. */
   public static final double LEVEL = 0.01;
-
-  /** One method's measured value: its mean and each seed's (seed order). */
-  public record Measured(double mean, List<Double> perSeed) {}
-
-  /**
-   * @param measured by method (headline policy); empty where the criterion could not be measured
-   * @param threshold what the comparison must clear
-   * @param holds null where it could not be measured (a method not swept, no second run given)
-   */
-  public record Criterion(String name, String rule, double oversight, Map<String, Measured> measured, String threshold,
-      Boolean holds) {}
 
   private Criteria() {}
 
@@ -39,41 +30,38 @@ public final class Criteria {
     List<Criterion> out = new ArrayList<>();
     for (Method other : List.of(Method.NAIVE_OUTCOMES, Method.FILTERING)) {
       out.add(compare("true return above " + other.id() + " on every seed",
-          "steered routed agent's true return minus " + other.id() + "'s, per seed", level, results, seeds, other,
+          "steered routed agent's true return minus " + other.id() + "'s", level, results, seeds, other,
           Evaluation.Result::meanReturn, true, true));
     }
     for (Method other : List.of(Method.NAIVE_OUTCOMES, Method.FILTERING)) {
       out.add(compare("unseen-ghost rate below " + other.id() + " on average",
-          "mean over seeds of the steered routed agent's ghost rate in episodes whose ghost is not overseen, minus "
-              + other.id() + "'s", level, results, seeds, other, Evaluation.Result::ghostRateGhostUnseen, false, false));
+          "steered routed agent's ghost rate in episodes whose ghost is not overseen, minus " + other.id() + "'s", level,
+          results, seeds, other, Evaluation.Result::ghostRateGhostUnseen, false, false));
     }
     Boolean same = sameAs == null ? null : sameAs.equals(cells);
     out.add(new Criterion("same summary with other worker/thread settings",
         sameAs == null ? "not measured: pass --same-as RUN, a run of the same settings with other --workers or threads"
-            : "every summary cell equal to run '" + sameAsName + "'s", Double.NaN, Map.of(), "exactly equal", same));
+            : "every summary cell equal to run '" + sameAsName + "'s", null, Map.of(), "exactly equal", same));
     return out;
   }
 
-  private static Criterion compare(String name, String rule, double level, List<RunResult> results, List<Integer> seeds,
+  private static Criterion compare(String name, String measure, double level, List<RunResult> results, List<Integer> seeds,
       Method other, ToDoubleFunction<Evaluation.Result> metric, boolean higherWins, boolean everySeed) {
-    Map<String, Measured> measured = new LinkedHashMap<>();
     List<Double> routed = perSeed(results, Method.ROUTING, level, seeds, metric);
     List<Double> theirs = perSeed(results, other, level, seeds, metric);
-    Boolean holds = null;
-    if (routed != null && theirs != null) {
-      measured.put(Method.ROUTING.id() + " (steered)", new Measured(mean(routed), routed));
-      measured.put(other.id(), new Measured(mean(theirs), theirs));
-      if (everySeed) {
-        boolean all = true;
-        for (int s = 0; s < seeds.size(); s++) all &= wins(routed.get(s), theirs.get(s), higherWins);
-        holds = all;
-      } else {
-        holds = wins(mean(routed), mean(theirs), higherWins);
-      }
+    String threshold = String.format(Locale.ROOT, "%s 0%s", higherWins ? ">" : "<", everySeed ? " on every seed" : " in the mean");
+    String at = String.format(Locale.ROOT, "%s, at oversight %s", measure, level);
+    if (routed == null || theirs == null) return new Criterion(name, at, null, Map.of(), threshold, null);
+    Map<String, Double> differences = new LinkedHashMap<>();
+    for (int s = 0; s < seeds.size(); s++) differences.put(String.valueOf(seeds.get(s)), routed.get(s) - theirs.get(s));
+    boolean holds;
+    if (everySeed) {
+      holds = true;
+      for (int s = 0; s < seeds.size(); s++) holds &= wins(routed.get(s), theirs.get(s), higherWins);
+    } else {
+      holds = wins(mean(routed), mean(theirs), higherWins);
     }
-    String threshold = String.format(Locale.ROOT, "difference %s 0%s", higherWins ? ">" : "<",
-        everySeed ? " on every seed" : " in the mean");
-    return new Criterion(name, rule, level, measured, threshold, holds);
+    return new Criterion(name, at, mean(routed) - mean(theirs), differences, threshold, holds);
   }
 
   private static boolean wins(double a, double b, boolean higherWins) {

@@ -2,7 +2,6 @@ package gradroute.experiment.minigrid;
 
 import gradroute.cli.RunOptions;
 import gradroute.cli.RunSetup;
-import gradroute.report.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -99,7 +98,7 @@ public final class MinigridCommand implements Callable<Integer> {
       if (sameAs != null) {
         Path other = dir.root().getParent().resolve(sameAs).resolve("summary.json");
         if (!Files.exists(other)) throw new IllegalArgumentException("--same-as: no summary at " + other);
-        sweep.sameAs(sameAs, Json.read(other, OversightSweep.Summary.class).cells());
+        sweep.sameAs(sameAs, OversightSweep.cellsOf(other));
       }
       sweep.run();
     });

@@ -1,16 +1,22 @@
 package gradroute.experiment.minigrid;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import gradroute.experiment.ConsoleSummary;
+import gradroute.report.Criterion;
+import gradroute.report.Json;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.reinforce.AgentConfig;
 import gradroute.rl.reinforce.Evaluation;
 import gradroute.runtime.SideBySide;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +114,7 @@ public final class OversightSweep {
       double trainSecondsPerUpdateRouted,
       String headline,
       List<Cell> cells,
-      List<Criteria.Criterion> criteria,
+      Map<String, Criterion> criteria,
       int workers,
       int threadsPerRun) {}
 
@@ -146,6 +152,16 @@ public final class OversightSweep {
    * Judges the reproducibility criterion against {@code cells}, the summary of run {@code name}: a run
    * of the same settings made with other worker or thread settings.
    */
+  /**
+   * The cells of another run's summary.json; only the cells are read, so summaries written before a
+   * change to the other keys still compare.
+   */
+  public static List<Cell> cellsOf(Path summary) throws IOException {
+    JsonNode cells = Json.readTree(summary).get("cells");
+    if (cells == null) throw new IllegalArgumentException(summary + ": no 'cells' in this summary");
+    return Json.mapper().convertValue(cells, new TypeReference<List<Cell>>() {});
+  }
+
   public OversightSweep sameAs(String name, List<Cell> cells) {
     this.sameAsName = name;
     this.sameAsCells = List.copyOf(cells);

@@ -4,6 +4,7 @@ import gradroute.experiment.minigrid.OversightSweep.Cell;
 import gradroute.experiment.minigrid.OversightSweep.RunResult;
 import gradroute.experiment.minigrid.OversightSweep.Stat;
 import gradroute.experiment.minigrid.OversightSweep.Summary;
+import gradroute.report.Criterion;
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.reinforce.Evaluation;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class SweepEvaluation {
     double runSeconds = 0;
     for (RunResult r : results) runSeconds += r.wallSeconds();
     return new Summary(settings, device.str().getString(), wall, runSeconds, routedSeconds, headline(cells), cells,
-        Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName), workers,
+        Criterion.byName(Criteria.of(results, settings.oversight(), settings.seeds(), sameAsCells, cells, sameAsName)), workers,
         device.is_cpu() ? OversightSweep.THREADS_PER_RUN : -1);
   }
 

@@ -5,6 +5,7 @@ import gradroute.experiment.minigrid.OversightSweep.RunResult;
 import gradroute.experiment.minigrid.OversightSweep.Stat;
 import gradroute.experiment.minigrid.OversightSweep.Summary;
 import gradroute.plot.Plots;
+import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.RunDirectory;
 import gradroute.rl.agent.PolicyView;
@@ -172,8 +173,8 @@ final class SweepReport {
   /** The console summary: each criterion's verdict, the table of cells, the headline and the runs' own time. */
   static String console(Summary summary) {
     StringBuilder b = new StringBuilder();
-    for (Criteria.Criterion c : summary.criteria()) {
-      b.append(String.format("criterion '%s' at oversight %s: %s%n", c.name(), c.oversight(),
+    for (Criterion c : summary.criteria().values()) {
+      b.append(String.format("criterion '%s' (%s): %s%n", c.name(), c.measure(),
           c.holds() == null ? "not measured" : c.holds() ? "holds" : "fails"));
     }
     b.append(summaryTable(summary.cells()).toMarkdown()).append('\n');

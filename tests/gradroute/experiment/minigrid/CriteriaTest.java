@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.report.Criterion;
 import gradroute.rl.agent.PolicyView;
 import gradroute.rl.reinforce.Evaluation;
 import java.util.ArrayList;
@@ -30,25 +31,26 @@ class CriteriaTest {
       rs.add(run(Method.NAIVE_OUTCOMES, s, naive[s], 0.45));
       rs.add(run(Method.FILTERING, s, 0.05, 0.35));
     }
-    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.01, 0.05), List.of(0, 1, 2), null, List.of(), null);
+    List<Criterion> cs = Criteria.of(rs, List.of(0.01, 0.05), List.of(0, 1, 2), null, List.of(), null);
     assertEquals(5, cs.size());
     assertFalse(cs.get(0).holds(), "seed 1's return is below naive's");
     assertTrue(cs.get(1).holds(), "above filtering on every seed");
-    assertEquals(List.of(0.5, 0.1, 0.4), cs.get(0).measured().get("routing (steered)").perSeed());
-    assertEquals(1.0 / 3, cs.get(0).measured().get("routing (steered)").mean(), 1e-12);
+    assertEquals(List.of(0.3, -0.1, 0.3), cs.get(0).perSeed().values().stream().map(v -> Math.round(v * 1e9) / 1e9).toList(),
+        "routed minus naive, per seed");
+    assertEquals(1.0 / 3 - 0.5 / 3, cs.get(0).mean(), 1e-12);
     assertTrue(cs.get(2).holds(), "mean unseen-ghost rate 0.3 < 0.45");
     assertTrue(cs.get(3).holds(), "0.3 < 0.35");
     assertNull(cs.get(4).holds(), "reproducibility is not measured without a second run");
-    assertEquals(0.01, cs.get(0).oversight());
+    assertTrue(cs.get(0).measure().endsWith("at oversight 0.01"), cs.get(0).measure());
     assertEquals(PolicyView.DIAMOND, Method.ROUTING.headlineView());
   }
 
   @Test
   void aMissingMethodLeavesTheCriterionUnmeasured() {
     List<OversightSweep.RunResult> rs = List.of(run(Method.ROUTING, 0, 0.5, 0.2));
-    List<Criteria.Criterion> cs = Criteria.of(rs, List.of(0.05), List.of(0), List.of(), List.of(), "other");
+    List<Criterion> cs = Criteria.of(rs, List.of(0.05), List.of(0), List.of(), List.of(), "other");
     assertNull(cs.get(0).holds());
-    assertEquals(0.05, cs.get(0).oversight(), "the lowest level when 1% was not swept");
+    assertTrue(cs.get(0).measure().endsWith("at oversight 0.05"), "the lowest level when 1% was not swept");
     assertTrue(cs.get(4).holds(), "two empty summaries are equal");
   }
 }
