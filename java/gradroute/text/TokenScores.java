@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Which tokens belong to a topic, scored as the gradient-routing paper picks its routed tokens
- * (spec nanogpt.md §4): over a forget corpus F, a topic corpus W and a retain corpus R, each
+ * Which tokens belong to a topic, scored as the gradient-routing paper picks its routed tokens:
+ * over a forget corpus F, a topic corpus W and a retain corpus R, each
  * token's frequencies f_F, f_W, f_R (count / corpus length) give
  *
  * <pre>  s(v) = min(f_F(v), f_W(v)) / f_R(v)</pre>

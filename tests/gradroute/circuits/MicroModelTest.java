@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** AutoCircuit's MicroModel tests (spec §1.3) with their hand-derived golden outputs. */
+/** AutoCircuit's MicroModel tests with their hand-derived golden outputs. */
 class MicroModelTest {
   @BeforeAll
   static void init() {

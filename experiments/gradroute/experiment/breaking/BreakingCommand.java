@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** Circuit breaking on MNIST: a learned edge mask breaks a held-out set of 3s, beside random-mask and fine-tuning baselines. */
 @Command(name = "mnist-breaking", mixinStandardHelpOptions = true,
-    description = {"Circuit breaking on MNIST (spec analysis-tools §3): a 784-50-5 classifier of digit pairs; a mask over its",
+    description = {"Circuit breaking on MNIST: a 784-50-5 classifier of digit pairs; a mask over its",
         "first-layer edges (mean-input replacement) is trained to break 30 held-out test 3s while keeping the rest,",
         "then rounded. Baselines: a random mask of the same size, fine-tuning only the mask's edges, fine-tuning everything.",
         "Presets: default, quick; any key overridable with --set KEY=VALUE (keys: experiments/configs/mnist-breaking/default.json).",

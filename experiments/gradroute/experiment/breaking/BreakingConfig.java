@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param hidden width of the classifier's one hidden layer (784-hidden-5)
  * @param badDigit the digit whose held-out test images form the bad set
  * @param badCount how many test images of {@code badDigit} form the bad set (the first ones)
- * @param forgetLoss ce (ascent, as the spec) or log1mp (bounded −log(1 − p))
+ * @param forgetLoss ce (ascent, as circuit breaking does) or log1mp (bounded −log(1 − p))
  * @param sparsityWeight λ of the removal penalty, ramped in over {@code sparsityRampSteps}
  * @param penalty sqrt (Σ √(1.01 − m), circuit breaking) or l1 (Σ (1 − m))
  * @param meanReplacement ablated edges carry the training images' mean pixel (false: 0)

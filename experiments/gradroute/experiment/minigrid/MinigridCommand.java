@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * done-when criteria are judged), figure (the paper's curve over six oversight levels, with the
  * no_gate ablation) and quick.
  *
- * <p>The one change from the spec's loss in the CPU presets: an entropy bonus of 0.01, not 0.1.
+ * <p>The one change from the paper's loss in the CPU presets: an entropy bonus of 0.01, not 0.1.
  * With γ = 0.97 a step towards a terminal is worth only about 6% of the return more than a step
  * away, so a bonus of 0.1 holds every policy near uniform for the few thousand updates a CPU affords
  * (entropy 1.2 of 1.39 after 1800 updates); at 0.01 the steered agent's unseen-ghost rate at 1%
@@ -62,12 +62,12 @@ public final class MinigridCommand implements Callable<Integer> {
     run.set("--lr", "lr", v);
   }
 
-  @Option(names = "--entropy-weight", paramLabel = "X", description = "weight of the entropy bonus (default 0.01; spec: 0.1)")
+  @Option(names = "--entropy-weight", paramLabel = "X", description = "weight of the entropy bonus (default 0.01; paper: 0.1)")
   void entropyWeight(String v) {
     run.set("--entropy-weight", "entropyWeight", v);
   }
 
-  @Option(names = "--gate-weight", paramLabel = "X", description = "weight of the gate's label loss (spec: 0.01)")
+  @Option(names = "--gate-weight", paramLabel = "X", description = "weight of the gate's label loss (paper: 0.01)")
   void gateWeight(String v) {
     run.set("--gate-weight", "gateWeight", v);
   }

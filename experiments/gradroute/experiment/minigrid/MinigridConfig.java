@@ -13,8 +13,8 @@ import java.util.List;
  * @param methods method names (see {@link Method#parse})
  * @param finalEvalEnvs environments of the final evaluation of each policy
  * @param finalEvalSteps steps of the final evaluation
- * @param entropyWeight weight of the entropy bonus (the spec's 0.1)
- * @param gateWeight weight of the gate's label loss (the spec's 0.01)
+ * @param entropyWeight weight of the entropy bonus (the paper's 0.1)
+ * @param gateWeight weight of the gate's label loss (the paper's 0.01)
  * @param commitWeight weight of the optional gate-commitment term (0 in the paper's runs)
  */
 public record MinigridConfig(

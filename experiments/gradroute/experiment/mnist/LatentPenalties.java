@@ -6,7 +6,7 @@ import static gradroute.runtime.Ops.sumOver;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
-/** The MNIST experiment's latent regularisers (spec mnist.md §2). */
+/** The MNIST experiment's latent regularisers: L1 per half and the correlation penalty between the halves. */
 public final class LatentPenalties {
   /** Added to each dim's standard deviation; the official code has none and divides by zero. */
   public static final double STD_EPS = 1e-8;

@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Paper §4.1: split an MNIST autoencoder's latent into a half for digits 0–4 and one for 5–9. */
+/** The gradient routing paper's MNIST experiment: split an MNIST autoencoder's latent into a half for digits 0–4 and one for 5–9. */
 @Command(name = "mnist", mixinStandardHelpOptions = true,
-    description = {"MNIST latent splitting (paper §4.1): routing sends the encoder gradient of digits 0-4 into",
+    description = {"MNIST latent splitting (the gradient routing paper's experiment): routing sends the encoder gradient of digits 0-4 into",
         "latent dims 0-15 and of 5-9 into dims 16-31; certificate decoders show what each half knows.",
         "Presets: cpu (default), quick, T, F, T-no-correlation, T-no-regularisation, T-split-decoders, paper;",
         "any key overridable with --set KEY=VALUE (keys: see experiments/configs/mnist/cpu.json).",

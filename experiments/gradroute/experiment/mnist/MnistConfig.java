@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Every knob of an MNIST representation-splitting run (spec mnist.md §2–3). Presets live in
+ * Every knob of an MNIST representation-splitting run. Presets live in
  * {@code experiments/configs/mnist/<name>.json}; {@code --set key=value} and the command's flags
  * override single keys.
  *

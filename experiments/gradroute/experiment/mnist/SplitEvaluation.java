@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Test-set evaluation (spec mnist.md §4, §7): per-digit MAE and MSE of the decoder and both
+ * Test-set evaluation: per-digit MAE and MSE of the decoder and both
  * certificates, the split ratios R_A = C_A(5–9)/C_A(0–4) and R_B = C_B(0–4)/C_B(5–9) (per-digit
  * means, then the mean over the five digits) and S = R_A·R_B, against the median-image baseline.
  */

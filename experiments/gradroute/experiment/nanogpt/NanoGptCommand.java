@@ -2,9 +2,9 @@ package gradroute.experiment.nanogpt;
 
 import picocli.CommandLine.Command;
 
-/** {@code gradroute nanogpt}: the nanoGPT-factrep reproductions (spec shared/specs/nanogpt.md). */
+/** {@code gradroute nanogpt}: the nanoGPT-factrep reproductions: the steering scalar and topic unlearning. */
 @Command(name = "nanogpt", mixinStandardHelpOptions = true,
-    description = "Gradient routing in a modern GPT on real text (spec nanogpt.md): the steering scalar (steer) and topic unlearning without expansion (unlearn).",
+    description = "Gradient routing in a modern GPT on real text: the steering scalar (steer) and topic unlearning without expansion (unlearn).",
     subcommands = {SteerCommand.class, UnlearnCommand.class})
 public final class NanoGptCommand implements Runnable {
   /** The results folder of both subcommands: {@code <out>/nanogpt/<run>/}. */

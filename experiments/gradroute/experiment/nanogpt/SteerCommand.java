@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gradroute nanogpt steer}: route one token's gradient onto residual dim 0 of the upper
- * blocks, then read dim 0 out as a steering scalar (spec §1, §5), against an unrouted control.
+ * blocks, then read dim 0 out as a steering scalar, against an unrouted control.
  */
 @Command(name = "steer", mixinStandardHelpOptions = true,
     description = {"Train a modern GPT (RMSNorm, RoPE, tied embeddings) on real text with one token's gradient routed to "

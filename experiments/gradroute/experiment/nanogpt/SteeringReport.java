@@ -34,7 +34,7 @@ final class SteeringReport {
       boolean monotone = true;
       for (int i = 1; i < mean.length; i++) monotone &= mean[i] >= mean[i - 1];
       c.put("p_target_monotone", new Criterion("mean P(target) non-decreasing in alpha (routed, seed-mean curve)",
-          "steps up", monotone ? 1 : 0, perSeedMonotone(routed), "Spearman rho = 1", monotone));
+          "steps up", monotone ? 1.0 : 0.0, perSeedMonotone(routed), "Spearman rho = 1", monotone));
       c.put("p_target_ratio", crit("P(target) at alpha " + s.alphas().get(s.alphas().size() - 1) + " / at 0 (routed)", routed,
           SteeringEvaluation.Result::pRatio, ">= 10 (seed mean)", null, 10, true));
       c.put("auroc", crit("AUROC of s*x_0 at block " + s.steeringBlock() + " for next token = target (routed)", routed,

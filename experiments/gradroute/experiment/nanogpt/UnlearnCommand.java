@@ -12,8 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gradroute nanogpt unlearn}: route a topic's tokens into a few MLP neurons of the lower
- * blocks while pretraining, ablate them, tune for coherence, attack by retraining (spec
- * nanogpt.md §2, §4, §5), beside RMU, data filtering and random-neuron ablation of an unrouted
+ * blocks while pretraining, ablate them, tune for coherence, attack by retraining, beside RMU, data filtering and random-neuron ablation of an unrouted
  * control.
  */
 @Command(name = "unlearn", mixinStandardHelpOptions = true,

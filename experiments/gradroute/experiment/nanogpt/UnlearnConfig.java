@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Every knob of {@code gradroute nanogpt unlearn} (spec nanogpt.md §2, §4, §5). Presets:
+ * Every knob of {@code gradroute nanogpt unlearn}. Presets:
  * experiments/configs/nanogpt/unlearn.json (the 3-seed acceptance run on the KJV) and
  * unlearn-quick.json (the CI smoke run); {@code --set key=value} and the command's flags override
  * single keys; written into the run's config.json.

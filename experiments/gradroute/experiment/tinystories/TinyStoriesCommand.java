@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gradroute tinystories}: forest unlearning on TinyStories-style data with Expand, Route,
- * Ablate, compared with data filtering, RMU and the ERA control (paper §4.2.2; spec
- * shared/specs/tinystories.md). The default is spec §6's 2-core CPU demo on the synthetic corpus.
+ * Ablate, compared with data filtering, RMU and the ERA control (the gradient
+ * routing paper's TinyStories experiment). The default is a 2-core CPU demo on the synthetic corpus.
  */
 @Command(name = "tinystories", mixinStandardHelpOptions = true, subcommands = TinyStoriesAnalyzeCommand.class,
     description = {"Unlearn the forest topic from TinyStories-style stories with Expand-Route-Ablate (ERA), and compare with "
@@ -77,7 +77,7 @@ public final class TinyStoriesCommand implements Callable<Integer> {
     run.set("--batch", "batch", v);
   }
 
-  @Option(names = "--l1", paramLabel = "X", description = "L1 coefficient (default 1e-4) on all units of the routed layers, as the spec (see --l1-scope) (config key l1)")
+  @Option(names = "--l1", paramLabel = "X", description = "L1 coefficient (default 1e-4) on all units of the routed layers, as the paper (see --l1-scope) (config key l1)")
   void l1(String v) {
     run.set("--l1", "l1", v);
   }
@@ -92,7 +92,7 @@ public final class TinyStoriesCommand implements Callable<Integer> {
     run.set("--expand-layers", "expandLayers", v);
   }
 
-  @Option(names = "--off-target-expanded", paramLabel = "X", description = "gate on the added units at unrouted positions (spec: 1, default) (config key offTargetExpanded)")
+  @Option(names = "--off-target-expanded", paramLabel = "X", description = "gate on the added units at unrouted positions (paper: 1, default) (config key offTargetExpanded)")
   void offTargetExpanded(String v) {
     run.set("--off-target-expanded", "offTargetExpanded", v);
   }

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Every knob of a TinyStories ERA run. The presets are experiments/configs/tinystories/*.json (demo:
- * spec §6's 2-core CPU demo; quick: the CI smoke run); {@code --set key=value} and the command's
+ * the 2-core CPU demo; quick: the CI smoke run); {@code --set key=value} and the command's
  * flags override single keys; written into the run's config.json.
  *
  * <p>The demo preset follows issue 12's calibration (synthetic corpus, seed 0; README, TinyStories):
@@ -26,8 +26,8 @@ import java.util.List;
  *       learns them (0.04);
  *   <li>d_mlp 512 with 16 added units per routed layer (about 3%, the paper's share), L1 1e-4 on
  *       every unit of the routed layers (the paper's L1); routed layers 1–3;
- *   <li>700 steps (spec: 800–1,200), to keep the default run near 20 minutes on 2 idle cores;
- *   <li>RMU lr 5e-3, alpha 20, 250 steps (spec recipe: 5e-4, 200, 500 steps at paper scale): the
+ *   <li>700 steps (paper: 800–1,200), to keep the default run near 20 minutes on 2 idle cores;
+ *   <li>RMU lr 5e-3, alpha 20, 250 steps (the WMDP recipe: 5e-4, 200, 500 steps at paper scale): the
  *       recipe at 100–200 steps left the forget loss unchanged (+0.001) in this model.
  * </ul>
  *
@@ -41,11 +41,11 @@ import java.util.List;
  * @param nCtx Model context; sequences are BOS + story, truncated to nCtx + 1 tokens.
  * @param attnScale Divide attention scores by sqrt(d_head); the TinyStories-28M config does not.
  * @param expandLayers Blocks whose MLP is expanded by {@link #expandNeurons} units and routed.
- * @param alphaOriginal Gate on the original units at fully routed positions (spec: −0.75).
+ * @param alphaOriginal Gate on the original units at fully routed positions (paper: −0.75).
  * @param l1 L1 coefficient on the routed layers' MLP activations.
  * @param l1AddedOnly L1 on the added units only (false, the demo preset: on every unit of the routed layers,
- *     as the spec does).
- * @param offTargetExpanded Gate on the added units at positions that are not routed (spec: 1; core.md's usual
+ *     as the paper does).
+ * @param offTargetExpanded Gate on the added units at positions that are not routed (paper: 1; EraRouting's
  *     default: 0).
  * @param frequencyStories Labelled forget / labelled retain training stories counted for the token weights
  *     (each).
@@ -130,7 +130,7 @@ public record TinyStoriesConfig(
     @Range(min = 0, max = 1) List<Double> rmuOversight,
     @Range(min = 1, max = 1e7) int logEvery,
     @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated {
-  /** A preset of experiments/configs/tinystories/: demo (spec §6's 2-core CPU demo) or quick (CI smoke run). */
+  /** A preset of experiments/configs/tinystories/: demo (the 2-core CPU demo) or quick (CI smoke run). */
   public static TinyStoriesConfig preset(String name) throws java.io.IOException {
     return Configs.preset(TinyStoriesConfig.class, "/gradroute/experiment/configs/tinystories", name);
   }

@@ -1,29 +1,21 @@
 package gradroute.experiment.tinystories;
 
 import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
-import gradroute.report.CsvTable;
+import gradroute.report.Criterion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The done-when criteria of the TinyStories demo (issue 12) and the corpus' precondition, each
- * measured per seed and as the mean over seeds; {@code holds} compares the mean with the threshold.
+ * The done-when criteria of the TinyStories demo and the corpus' precondition, each measured per
+ * seed and as the mean over seeds; {@code holds} compares the mean with the threshold ({@code <=},
+ * {@code >=} or {@code >} a number), and is null when the methods a criterion needs were not run.
  */
 public final class TinyStoriesCriteria {
-  /**
-   * One criterion: what is measured, its mean and per-seed values, and the comparison with the
-   * threshold ({@code <=}, {@code >=} or {@code >}); {@code holds} is null when the methods it
-   * needs were not run.
-   */
-  public record Criterion(String name, String quantity, Double mean, Map<String, Double> perSeed, String comparison,
-      Double threshold, Boolean holds) {}
-
   private TinyStoriesCriteria() {}
 
   /** Control's ablation may move F and R this much at most; and the filter precondition's bounds. */
@@ -93,7 +85,8 @@ public final class TinyStoriesCriteria {
       seeds.put(Long.toString(seed), v);
       finite.add(v);
     }
-    if (finite.isEmpty()) return new Criterion(name, quantity, null, seeds, comparison, threshold, null);
+    String bound = comparison + " " + threshold;
+    if (finite.isEmpty()) return new Criterion(name, quantity, null, seeds, bound, null);
     double mean = finite.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     boolean holds = switch (comparison) {
       case "<=" -> mean <= threshold;
@@ -101,7 +94,7 @@ public final class TinyStoriesCriteria {
       case ">" -> mean > threshold;
       default -> throw new IllegalArgumentException("comparison " + comparison);
     };
-    return new Criterion(name, quantity, mean, seeds, comparison, threshold, holds);
+    return new Criterion(name, quantity, mean, seeds, bound, holds);
   }
 
   private static double value(List<MethodResult> results, long seed, String method, Double p, ToDoubleFunction<MethodResult> f) {
@@ -120,21 +113,5 @@ public final class TinyStoriesCriteria {
 
   private static double ratio(double a, double b) {
     return b <= 1e-9 ? (a > 0 ? Double.POSITIVE_INFINITY : Double.NaN) : a / b;
-  }
-
-  /** The criteria as a table: the headline's and the README's. */
-  public static CsvTable table(Map<String, Criterion> criteria) {
-    CsvTable t = CsvTable.withColumns("criterion", "measured", "mean", "per seed", "threshold", "holds");
-    for (Criterion c : criteria.values()) {
-      StringBuilder seeds = new StringBuilder();
-      c.perSeed().forEach((k, v) -> seeds.append(seeds.length() == 0 ? "" : ", ").append(k).append(": ").append(f3(v)));
-      t.addRow(c.name(), c.quantity(), c.mean() == null ? "–" : f3(c.mean()), seeds.toString(), c.comparison() + " " + f3(c.threshold()),
-          c.holds() == null ? "not run" : c.holds() ? "yes" : "no");
-    }
-    return t;
-  }
-
-  private static String f3(double v) {
-    return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.3f", v);
   }
 }

@@ -1,10 +1,10 @@
 package gradroute.experiment.tinystories;
 
 import gradroute.experiment.ConsoleSummary;
+import gradroute.report.Numbers;
 import gradroute.report.RunDirectory;
 import gradroute.runtime.SideBySide;
 import java.util.List;
-import java.util.Locale;
 import org.bytedeco.pytorch.Device;
 
 /** The TinyStories experiment once its run folder exists: every stage, then the report files and the console summary. */
@@ -31,9 +31,9 @@ public final class TinyStoriesExperiment {
   static String console(TinyStoriesReport.Result summary) {
     StringBuilder b = new StringBuilder(TinyStoriesReport.headline(summary.table()).toMarkdown());
     summary.criteria().values().forEach(c -> b.append(c.holds() == null ? "  n/a  " : c.holds() ? "  PASS " : "  FAIL ")
-        .append(c.name()).append(": ").append(c.quantity()).append(" = ")
-        .append(c.mean() == null ? "not run" : String.format(Locale.ROOT, "%.4f", c.mean()))
-        .append(" (").append(c.comparison()).append(' ').append(c.threshold()).append(")\n"));
+        .append(c.name()).append(": ").append(c.measure()).append(" = ")
+        .append(c.mean() == null ? "not run" : Numbers.f4(c.mean()))
+        .append(" (").append(c.threshold()).append(")\n"));
     return b.toString();
   }
 }

@@ -7,6 +7,7 @@ import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.masks.ClampedMask;
 import gradroute.masks.MaskTraining;
+import gradroute.masks.PostHocUnlearning;
 import gradroute.masks.UnlearningObjective;
 import gradroute.model.AdamWConfig;
 import gradroute.model.Gpt;
@@ -16,7 +17,6 @@ import gradroute.model.TokenBatch;
 import gradroute.model.era.EraPipeline;
 import gradroute.model.era.EraRouting;
 import gradroute.model.era.ExpansionSpec;
-import gradroute.model.unlearn.PostHocUnlearning;
 import gradroute.model.unlearn.Rmu;
 import gradroute.report.RunDirectory;
 import gradroute.routing.SoftTokenRule;
@@ -117,7 +117,7 @@ final class TinyStoriesMethods {
     Double pKey = routing ? p : null;
     String key = key(seed, method, pKey);
     GptConfig original = originalConfig();
-    // the expanded model is freshly initialised throughout (the spec re-runs init after expansion)
+    // the expanded model is freshly initialised throughout (as in the paper, init runs again after expansion)
     EraPipeline.Spec spec = new EraPipeline.Spec(ExpansionSpec.mlp(s.expandLayers(), s.expandNeurons(), 1.0, seed + 1_000_003L),
         new EraRouting.Spec(s.expandLayers(), s.alphaOriginal(), 1.0, s.offTargetExpanded(), s.l1(), s.l1AddedOnly()), routing,
         s.optimizer().adamW(), s.optimizer().schedule(s.steps()));

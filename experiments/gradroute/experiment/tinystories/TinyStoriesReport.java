@@ -3,6 +3,7 @@ package gradroute.experiment.tinystories;
 import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.AtomicFiles;
+import gradroute.report.Criterion;
 import gradroute.report.CsvTable;
 import gradroute.report.Json;
 import gradroute.plot.Plots;
@@ -46,7 +47,7 @@ public final class TinyStoriesReport {
 
   public record Result(String experiment, String run, String data, String device, List<Long> seeds, List<Double> oversight,
       double wallSeconds, int workers, Map<String, Double> secondsPerMethod, List<Row> table,
-      Map<String, TinyStoriesCriteria.Criterion> criteria, List<MethodResult> results) {}
+      Map<String, Criterion> criteria, List<MethodResult> results) {}
 
   private TinyStoriesReport() {}
 
@@ -54,7 +55,7 @@ public final class TinyStoriesReport {
   public static Result write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
       double wallSeconds, int workers) throws IOException {
     List<Row> table = table(results);
-    Map<String, TinyStoriesCriteria.Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight());
+    Map<String, Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight());
     Map<String, Double> seconds = new LinkedHashMap<>();
     for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds().size(), Double::sum);
     Result summary = new Result("tinystories", run.runName(), data, device, s.seeds(), s.oversight(), wallSeconds, workers, seconds,
@@ -89,7 +90,7 @@ public final class TinyStoriesReport {
         .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
         .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
     md.append(headline.toMarkdown()).append("\n## Criteria (summary.json: criteria)\n\n");
-    String criteriaTable = TinyStoriesCriteria.table(criteria).toMarkdown();
+    String criteriaTable = Criterion.markdown(criteria.values());
     md.append(criteriaTable);
     AtomicFiles.writeString(run.path("criteria.md"), criteriaTable);
     AtomicFiles.writeString(run.path("headline.md"), md.toString());

@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
 import org.bytedeco.pytorch.AdamW;
 
 /**
- * The "coherence" fine-tune after ablation (spec §3.4): a few AdamW steps on one fixed batch of
+ * The "coherence" fine-tune after ablation: a few AdamW steps on one fixed batch of
  * retain stories, evaluating a selection loss (held-out retain stories) after every step and
  * keeping the best weights; step 0 (no fine-tuning) is eligible.
  */

@@ -31,24 +31,24 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *   <li>no masking: all ones.
  * </ol>
  * Positions of stories that are not routed get the off-target row (the no-mask row when {@code
- * lrOffTargetExpanded == 1}, as in the TinyStories spec). Positions of routed stories get the
+ * lrOffTargetExpanded == 1}, as in the TinyStories experiment). Positions of routed stories get the
  * target row, softened by a per-token weight {@code w} (0 = fully routed, 1 = no mask): the gate is
  * {@code (1 - w)·target + w·ones}, i.e. {@code 1.75·w − 0.75} on the original units for {@code
- * lrTargetOriginal = −0.75} (spec §3.2), or hard by a {@link SequenceRule} (index 0 = target).
+ * lrTargetOriginal = −0.75}, or hard by a {@link SequenceRule} (index 0 = target).
  *
  * <p>An optional L1 penalty on the hooked activations (all positions, padding included, not
- * routed; all units of the routed layers as in the spec, or only the added ones) is accumulated
+ * routed; all units of the routed layers as in the paper, or only the added ones) is accumulated
  * during the forward pass; read it with {@link #penalty()}.
  */
 public final class EraRouting implements LmRouting, AutoCloseable {
   /**
    * @param layers the blocks whose MLP units are routed (the expanded ones)
-   * @param lrTargetOriginal gate on the original units at target positions (spec: −0.75)
-   * @param lrTargetExpanded gate on the added units at target positions (spec: 1)
-   * @param lrOffTargetExpanded gate on the added units elsewhere (spec: 1; core default 0)
-   * @param l1 L1 coefficient on the hooked activations (spec: 1e-4), 0 for none
+   * @param lrTargetOriginal gate on the original units at target positions (TinyStories: −0.75)
+   * @param lrTargetExpanded gate on the added units at target positions (TinyStories: 1)
+   * @param lrOffTargetExpanded gate on the added units elsewhere (TinyStories: 1; core default 0)
+   * @param l1 L1 coefficient on the hooked activations (TinyStories: 1e-4), 0 for none
    * @param l1AddedOnly penalise only the added units (false: every unit of the routed layers, as
-   *     the spec does)
+   *     the TinyStories experiment does)
    */
   public record Spec(int[] layers, double lrTargetOriginal, double lrTargetExpanded, double lrOffTargetExpanded, double l1,
       boolean l1AddedOnly) {
@@ -60,7 +60,7 @@ public final class EraRouting implements LmRouting, AutoCloseable {
       this(layers, lrTargetOriginal, lrTargetExpanded, lrOffTargetExpanded, l1, false);
     }
 
-    /** The TinyStories spec's mask (§3.2): α_orig = −0.75, added units always 1, L1 1e-4 on all units. */
+    /** The TinyStories experiment's mask: α_orig = −0.75, added units always 1, L1 1e-4 on all units. */
     public static Spec tinyStories(int[] layers) {
       return new Spec(layers, -0.75, 1.0, 1.0, 1e-4, false);
     }

@@ -19,8 +19,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Routing into a few existing MLP neurons, without expansion (the paper's virology run, spec
- * nanogpt.md §2): at {@code blocks.{l}.mlp.hook_post} of the routed blocks, a position whose mask
+ * Routing into a few existing MLP neurons, without expansion (the paper's virology run): at {@code blocks.{l}.mlp.hook_post} of the routed blocks, a position whose mask
  * index is 0 gets gradient weight {@code wOn} on the chosen neurons (the paper: 0..k−1) and {@code wOff} on
  * the others (the paper: 1 and −5e-8); every other position gets all ones. An optional L1 term
  * {@code l1 · Σ|h'| / (batch · positions)} over the masked activations {@code h'} of the routed

@@ -13,7 +13,7 @@ import java.util.function.ToDoubleFunction;
 import org.bytedeco.pytorch.AdamW;
 
 /**
- * The retraining attack (spec §5): fine-tune an unlearned model on a few forget stories as one
+ * The retraining attack: fine-tune an unlearned model on a few forget stories as one
  * full batch, and follow the forget loss on held-out forget stories. {@link #run} attacks a copy
  * with a fresh optimiser and leaves the model as it was; {@link #continuing} attacks the model
  * itself with the optimiser of its last fine-tune.

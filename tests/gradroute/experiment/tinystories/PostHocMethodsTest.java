@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.report.Criterion;
 import gradroute.config.ConfigOverride;
 import gradroute.config.Configs;
 import gradroute.report.RunDirectory;
@@ -45,7 +46,7 @@ class PostHocMethodsTest {
     assertEquals(layers * s.expandNeurons() * (2L * s.dModel() + 1), localft.changedParameters());
     assertTrue(masks.changedNeurons() >= 0 && masks.changedNeurons() <= layers * s.dMlp(), "masks ablate some of the expand layers' neurons");
     assertTrue(!localft.fin().equals(base.fin()), "localised fine-tuning changed the model");
-    Map<String, TinyStoriesCriteria.Criterion> c = TinyStoriesCriteria.evaluate(results, s.oversight());
+    Map<String, Criterion> c = TinyStoriesCriteria.evaluate(results, s.oversight());
     for (String k : new String[] {"masks_reported_p1.0", "localft_reported_p1.0", "era_above_masks_after_attack_p1.0", "era_above_localft_after_attack_p1.0"}) {
       assertTrue(c.containsKey(k), k + " in " + c.keySet());
       assertNotNull(c.get(k).holds(), k);

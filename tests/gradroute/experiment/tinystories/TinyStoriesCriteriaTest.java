@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.report.Criterion;
 import gradroute.experiment.tinystories.TinyStoriesRun.Losses;
 import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import java.util.List;
@@ -31,20 +32,20 @@ class TinyStoriesCriteriaTest {
         result(0, "era", 0.5, l(1.2, 1.1), l(1.3, 1.12), l(1.3, 1.11), 1.25),
         result(0, "filter", 0.5, l(1.22, 1.1), null, l(1.22, 1.1), 1.2),
         result(0, "base", null, l(1.2, 1.1), null, l(1.2, 1.1), 1.18));
-    Map<String, TinyStoriesCriteria.Criterion> c = TinyStoriesCriteria.evaluate(rs, List.of(0.5, 1.0));
-    TinyStoriesCriteria.Criterion retain = c.get("control_ablation_retain");
+    Map<String, Criterion> c = TinyStoriesCriteria.evaluate(rs, List.of(0.5, 1.0));
+    Criterion retain = c.get("control_ablation_retain");
     assertEquals(0.0175, retain.mean(), 1e-9);
     assertEquals(0.03, retain.perSeed().get("0"), 1e-9);
     assertTrue(retain.holds(), "mean 0.0175 <= 0.02");
-    TinyStoriesCriteria.Criterion ratio = c.get("era_p1_ablation_ratio");
+    Criterion ratio = c.get("era_p1_ablation_ratio");
     assertEquals((6 + 3) / 2.0, ratio.mean(), 1e-9);
     assertTrue(ratio.holds());
-    TinyStoriesCriteria.Criterion attack = c.get("era_above_filter_after_attack_p0.5");
+    Criterion attack = c.get("era_above_filter_after_attack_p0.5");
     assertEquals(0.05, attack.mean(), 1e-9);
     assertEquals(1, attack.perSeed().size(), "seed 1 has no p=0.5 runs");
     assertTrue(c.get("precondition_filter_half_saturates").holds());
     assertNull(c.get("precondition_filter_full_far").holds(), "filter at p=1 not run");
     assertFalse(c.containsKey("rmu_reported_p0.5"));
-    assertTrue(TinyStoriesCriteria.table(c).toMarkdown().contains("control: ablation moves retain loss"));
+    assertTrue(Criterion.markdown(c.values()).contains("control: ablation moves retain loss"));
   }
 }

@@ -1,18 +1,11 @@
-package gradroute.model.unlearn;
+package gradroute.masks;
 
 import gradroute.hooks.HookScope;
-import gradroute.masks.ClampedMask;
-import gradroute.masks.Localisation;
-import gradroute.masks.LocalisedFineTuning;
-import gradroute.masks.MaskDiscretisation;
-import gradroute.masks.MaskTraining;
-import gradroute.masks.ParameterSelection;
-import gradroute.masks.UnitMask;
-import gradroute.masks.UnlearningObjective;
 import gradroute.model.Gpt;
 import gradroute.model.GptHooks;
 import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
+import gradroute.model.unlearn.NeuronAblation;
 import gradroute.train.History;
 import java.util.ArrayList;
 import java.util.List;
