@@ -40,25 +40,25 @@ final class EraInputs {
    * says: by the partial labels (strict), or by the keyword rule (the reference code's rule).
    */
   SoftTokenRule tokenWeights(long seed, double p, int[] labels) throws IOException {
-    boolean[] counted = tokenWeightForget(s.tokenWeightsFrom, labels, data.trainForget);
+    boolean[] counted = tokenWeightForget(s.tokenWeightsFrom(), labels, data.trainForget);
     List<int[]> forget = new ArrayList<>(), retain = new ArrayList<>();
     for (int i = 0; i < data.streamSize; i++) {
       long[] seq = data.train.get(i);
       int[] body = new int[seq.length - 1];
       for (int k = 1; k < seq.length; k++) body[k - 1] = (int) seq[k];
       if (counted[i]) {
-        if (forget.size() < s.frequencyStories) forget.add(body);
-      } else if (retain.size() < s.frequencyStories) {
+        if (forget.size() < s.frequencyStories()) forget.add(body);
+      } else if (retain.size() < s.frequencyStories()) {
         retain.add(body);
       }
     }
     TokenFrequencyWeights w = TokenFrequencyWeights.fromTokens(data.tokenizer.vocabSize(), forget, retain);
-    if (seed == s.seeds.get(0)) {
+    if (seed == s.seeds().get(0)) {
       CsvTable t = CsvTable.withColumns("word", "token", "ratio", "weight", "original_dims_gate");
       for (String word : PROBE_WORDS) {
         try {
           int id = TinyStoriesData.singleToken(data.tokenizer, word);
-          t.addRow(word, id, w.ratio(id), (double) w.weight(id), (double) w.originalDimsGate(id, (float) s.alphaOriginal));
+          t.addRow(word, id, w.ratio(id), (double) w.weight(id), (double) w.originalDimsGate(id, (float) s.alphaOriginal()));
         } catch (IllegalArgumentException e) {
           log.debug("token weight table: {}", e.getMessage());
         }
@@ -88,13 +88,13 @@ final class EraInputs {
     List<long[]> tune = new ArrayList<>(), select = new ArrayList<>();
     for (int i = data.streamSize; i < data.train.size(); i++) {
       if (data.trainForget[i]) continue; // true retain stories, as the paper's coherence step uses, whatever the oversight
-      if (tune.size() < s.coherenceStories) tune.add(data.train.get(i));
-      else if (select.size() < s.coherenceSelectionStories) select.add(data.train.get(i));
+      if (tune.size() < s.coherenceStories()) tune.add(data.train.get(i));
+      else if (select.size() < s.coherenceSelectionStories()) select.add(data.train.get(i));
     }
     if (tune.isEmpty() || select.isEmpty()) throw new IllegalStateException("no retain stories left for the coherence fine-tune");
-    LmEval selection = new LmEval(select, s.evalBatch, s.nCtx + 1, data.bos);
-    TokenBatch batch = new TokenBatch(tune, s.nCtx + 1, data.bos);
-    return new EraPipeline.CoherenceSpec(batch, selection::loss, s.coherenceSteps,
-        s.optimizer().adamW().withLr(s.coherenceLr));
+    LmEval selection = new LmEval(select, s.evalBatch(), s.nCtx() + 1, data.bos);
+    TokenBatch batch = new TokenBatch(tune, s.nCtx() + 1, data.bos);
+    return new EraPipeline.CoherenceSpec(batch, selection::loss, s.coherenceSteps(),
+        s.optimizer().adamW().withLr(s.coherenceLr()));
   }
 }

@@ -106,8 +106,8 @@ public final class TinyStoriesAnalysis {
     boolean expanded = false;
     int[] widths = new int[config.nLayers()];
     for (int l = 0; l < widths.length; l++) {
-      widths[l] = Math.min(s.dMlp, config.dMlp(l));
-      expanded |= config.dMlp(l) > s.dMlp;
+      widths[l] = Math.min(s.dMlp(), config.dMlp(l));
+      expanded |= config.dMlp(l) > s.dMlp();
     }
     return expanded ? widths : null;
   }

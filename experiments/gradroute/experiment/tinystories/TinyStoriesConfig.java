@@ -9,7 +9,6 @@ import gradroute.config.Validated;
 import gradroute.model.GptConfig;
 import gradroute.model.OptimizerConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,99 +30,106 @@ import java.util.List;
  *   <li>RMU lr 5e-3, alpha 20, 250 steps (the WMDP recipe: 5e-4, 200, 500 steps at paper scale): the
  *       recipe at 100–200 steps left the forget loss unchanged (+0.001) in this model.
  * </ul>
+ *
+ * @param corpus A real TinyStories file (plain text / JSON / JSON lines), or null for the synthetic corpus.
+ * @param corpusSeed Seed of the synthetic corpus and of the real corpus' shuffle (shared by all run seeds).
+ * @param maxCorpusStories Real corpus: stories read at most (0 = as many as the run needs).
+ * @param forestEntities Synthetic corpus: forest stories use the first this many forest animals (3 facts
+ *     each).
+ * @param forestFacts Synthetic corpus: facts every forest story states (1–3; more when the story has room).
+ * @param vocab BPE vocabulary size, trained on the first {@link #tokenizerStories} training stories.
+ * @param nCtx Model context; sequences are BOS + story, truncated to nCtx + 1 tokens.
+ * @param attnScale Divide attention scores by sqrt(d_head); the TinyStories-28M config does not.
+ * @param expandLayers Blocks whose MLP is expanded by {@link #expandNeurons} units and routed.
+ * @param alphaOriginal Gate on the original units at fully routed positions (paper: −0.75).
+ * @param l1 L1 coefficient on the routed layers' MLP activations.
+ * @param l1AddedOnly L1 on the added units only (false, the demo preset: on every unit of the routed layers,
+ *     as the paper does).
+ * @param offTargetExpanded Gate on the added units at positions that are not routed (paper: 1; EraRouting's
+ *     default: 0).
+ * @param frequencyStories Labelled forget / labelled retain training stories counted for the token weights
+ *     (each).
+ * @param tokenWeightsFrom Which stories the token weights count as forget: "labels" (the labelled forget
+ *     stories against all others, which under partial oversight include the unlabelled forest stories) or
+ *     "keywords" (every story the keyword rule marks forget against every other one: the reference code's
+ *     rule, which lets the token weights, though no story's routing, see the unlabelled stories' labels).
+ * @param validationForget Forget validation stories: the first (this − attackStories) are the forget test
+ *     set.
+ * @param rmuCoeff RMU steering norm; 0 = {@link #rmuCoeffScale} × the base model's mean residual norm.
+ * @param posthocForgetLoss Post-hoc methods masks and localft (from the base model, on ERA's expandLayers):
+ *     forget term ce or log1mp.
+ * @param maskSteps Learned neuron masks: steps, Adam learning rate, weight of the removal penalty Σ (1 − m)
+ *     (L1).
+ * @param localFtSteps Localised fine-tuning of the expandNeurons neurons per expand layer with the largest
+ *     attribution on forget data.
+ * @param rmuOversight The oversight levels RMU, masks and localft run at (each must be one of {@link
+ *     #oversight}); empty: all of them.
  */
-public final class TinyStoriesConfig implements Validated {
-  /** A real TinyStories file (plain text / JSON / JSON lines), or null for the synthetic corpus. */
-  public String corpus;
-  /** Seed of the synthetic corpus and of the real corpus' shuffle (shared by all run seeds). */
-  public @Range(min = 0, max = 9.007199254740992e15) long corpusSeed = 1;
-  /** Real corpus: stories read at most (0 = as many as the run needs). */
-  public @Range(min = 0, max = 1e9) int maxCorpusStories;
-  /** Synthetic corpus: forest stories use the first this many forest animals (3 facts each). */
-  public @Range(min = 2, max = 20) int forestEntities = 20;
-  /** Synthetic corpus: facts every forest story states (1–3; more when the story has room). */
-  public @Range(min = 1, max = 3) int forestFacts = 1;
-  /** BPE vocabulary size, trained on the first {@link #tokenizerStories} training stories. */
-  public @Range(min = 260, max = 1 << 20) int vocab = 1000;
-  public @Range(min = 1, max = 1e8) int tokenizerStories = 5000;
-  /** Model context; sequences are BOS + story, truncated to nCtx + 1 tokens. */
-  public @Range(min = 2, max = 1 << 16) int nCtx = 64;
-  public @Range(min = 1, max = 1024) int nLayers = 4;
-  public @Range(min = 1, max = 1 << 16) int dModel = 64;
-  public @Range(min = 1, max = 1024) int nHeads = 4;
-  public @Range(min = 1, max = 1 << 16) int dHead = 16;
-  public @Range(min = 1, max = 1 << 20) int dMlp = 256;
-  /** Divide attention scores by sqrt(d_head); the TinyStories-28M config does not. */
-  public boolean attnScale;
-  /** Blocks whose MLP is expanded by {@link #expandNeurons} units and routed. */
-  public @Range(min = 0, max = 1023) int[] expandLayers = {0, 1, 2};
-  public @Range(min = 1, max = 1 << 16) int expandNeurons = 16;
-  /** Gate on the original units at fully routed positions (paper: −0.75). */
-  public @Range(min = -1e3, max = 1e3) double alphaOriginal = -0.75;
-  /** L1 coefficient on the routed layers' MLP activations. */
-  public @Range(min = 0, max = 1e3) double l1 = 1e-3;
-  /** L1 on the added units only (false, the demo preset: on every unit of the routed layers, as the paper does). */
-  public boolean l1AddedOnly = true;
-  /** Gate on the added units at positions that are not routed (paper: 1; EraRouting's default: 0). */
-  public @Range(min = -1e3, max = 1e3) double offTargetExpanded = 1.0;
-  public @Range(min = 1, max = 1 << 16) int batch = 32;
-  public @Range(min = 1, max = 1e7) int steps = 700;
-  public @Range(min = 1e-12, max = 1e12) double peakLr = 1e-3;
-  public @Range(min = 0, max = 1e12) double minLr = 1e-4;
-  public @Range(min = 0, max = 1e7) int warmup = 50;
-  public @Range(min = 0, max = 0.999999) double beta1 = 0.9;
-  public @Range(min = 0, max = 0.999999) double beta2 = 0.95;
-  public @Range(min = 0, max = 1e3) double weightDecay = 0.1;
-  /** Labelled forget / labelled retain training stories counted for the token weights (each). */
-  public @Range(min = 1, max = 1e9) int frequencyStories = 25_000;
-  /**
-   * Which stories the token weights count as forget: "labels" (the labelled forget stories against
-   * all others, which under partial oversight include the unlabelled forest stories) or "keywords"
-   * (every story the keyword rule marks forget against every other one: the reference code's rule,
-   * which lets the token weights, though no story's routing, see the unlabelled stories' labels).
-   */
-  public String tokenWeightsFrom = "labels";
-  public @Range(min = 1, max = 1e7) int coherenceStories = 64;
-  public @Range(min = 1, max = 1e7) int coherenceSelectionStories = 300;
-  public @Range(min = 0, max = 1e7) int coherenceSteps = 10;
-  public @Range(min = 1e-12, max = 1e12) double coherenceLr = 1e-4;
-  public @Range(min = 1, max = 1e7) int validationRetain = 300;
-  /** Forget validation stories: the first (this − attackStories) are the forget test set. */
-  public @Range(min = 2, max = 1e7) int validationForget = 364;
-  public @Range(min = 1, max = 1e7) int attackStories = 64;
-  public @Range(min = 1, max = 1e7) int attackSteps = 24;
-  public @Range(min = 1, max = 1e7) int attackEvalEvery = 2;
-  public @Range(min = 1, max = 1e4) int attackRepetitions = 2;
-  public @Range(min = 1e-12, max = 1e12) double attackLr = 1e-4;
-  public @Range(min = 1, max = 1e7) int rmuSteps = 250;
-  public @Range(min = 1, max = 1 << 16) int rmuBatch = 32;
-  public @Range(min = 0, max = 1e6) double rmuAlpha = 20;
-  /** RMU steering norm; 0 = {@link #rmuCoeffScale} × the base model's mean residual norm. */
-  public @Range(min = 0, max = 1e6) double rmuCoeff;
-  public @Range(min = 1e-12, max = 1e6) double rmuCoeffScale = 4;
-  public @Range(min = 1e-12, max = 1e12) double rmuLr = 5e-3;
-  /** Post-hoc methods masks and localft (from the base model, on ERA's expandLayers): forget term ce or log1mp. */
-  public String posthocForgetLoss = "log1mp";
-  public @Range(min = 0, max = 1e6) double posthocForgetWeight = 1;
-  public @Range(min = 1, max = 1 << 16) int posthocBatch = 32;
-  /** Learned neuron masks: steps, Adam learning rate, weight of the removal penalty Σ (1 − m) (L1). */
-  public @Range(min = 1, max = 1e7) int maskSteps = 100;
-  public @Range(min = 1e-12, max = 1e6) double maskLr = 0.05;
-  public @Range(min = 0, max = 1e6) double maskSparsity = 1e-3;
-  /** Localised fine-tuning of the expandNeurons neurons per expand layer with the largest attribution on forget data. */
-  public @Range(min = 1, max = 1e7) int localFtSteps = 100;
-  public @Range(min = 1e-12, max = 1e6) double localFtLr = 1e-3;
-  public @Range(min = 1, max = 1 << 16) int evalBatch = 128;
-  public String prompt = "Once upon a time, Timmy went to the forest";
-  public @Range(min = 0, max = 1e5) int generateTokens = 40;
-  public @Range(min = 0, max = 9.007199254740992e15) List<Long> seeds = new ArrayList<>(List.of(0L));
-  public @Range(min = 0, max = 1) List<Double> oversight = new ArrayList<>(List.of(0.5, 1.0));
-  public List<String> methods = new ArrayList<>(List.of("all"));
-  /** The oversight levels RMU, masks and localft run at (each must be one of {@link #oversight}); empty: all of them. */
-  public @Range(min = 0, max = 1) List<Double> rmuOversight = new ArrayList<>();
-  public @Range(min = 1, max = 1e7) int logEvery = 10;
-  public @Range(min = 1, max = 1e7) int checkpointEvery = 200;
-
+public record TinyStoriesConfig(
+    String corpus,
+    @Range(min = 0, max = 9.007199254740992e15) long corpusSeed,
+    @Range(min = 0, max = 1e9) int maxCorpusStories,
+    @Range(min = 2, max = 20) int forestEntities,
+    @Range(min = 1, max = 3) int forestFacts,
+    @Range(min = 260, max = 1 << 20) int vocab,
+    @Range(min = 1, max = 1e8) int tokenizerStories,
+    @Range(min = 2, max = 1 << 16) int nCtx,
+    @Range(min = 1, max = 1024) int nLayers,
+    @Range(min = 1, max = 1 << 16) int dModel,
+    @Range(min = 1, max = 1024) int nHeads,
+    @Range(min = 1, max = 1 << 16) int dHead,
+    @Range(min = 1, max = 1 << 20) int dMlp,
+    boolean attnScale,
+    @Range(min = 0, max = 1023) int[] expandLayers,
+    @Range(min = 1, max = 1 << 16) int expandNeurons,
+    @Range(min = -1e3, max = 1e3) double alphaOriginal,
+    @Range(min = 0, max = 1e3) double l1,
+    boolean l1AddedOnly,
+    @Range(min = -1e3, max = 1e3) double offTargetExpanded,
+    @Range(min = 1, max = 1 << 16) int batch,
+    @Range(min = 1, max = 1e7) int steps,
+    @Range(min = 1e-12, max = 1e12) double peakLr,
+    @Range(min = 0, max = 1e12) double minLr,
+    @Range(min = 0, max = 1e7) int warmup,
+    @Range(min = 0, max = 0.999999) double beta1,
+    @Range(min = 0, max = 0.999999) double beta2,
+    @Range(min = 0, max = 1e3) double weightDecay,
+    @Range(min = 1, max = 1e9) int frequencyStories,
+    String tokenWeightsFrom,
+    @Range(min = 1, max = 1e7) int coherenceStories,
+    @Range(min = 1, max = 1e7) int coherenceSelectionStories,
+    @Range(min = 0, max = 1e7) int coherenceSteps,
+    @Range(min = 1e-12, max = 1e12) double coherenceLr,
+    @Range(min = 1, max = 1e7) int validationRetain,
+    @Range(min = 2, max = 1e7) int validationForget,
+    @Range(min = 1, max = 1e7) int attackStories,
+    @Range(min = 1, max = 1e7) int attackSteps,
+    @Range(min = 1, max = 1e7) int attackEvalEvery,
+    @Range(min = 1, max = 1e4) int attackRepetitions,
+    @Range(min = 1e-12, max = 1e12) double attackLr,
+    @Range(min = 1, max = 1e7) int rmuSteps,
+    @Range(min = 1, max = 1 << 16) int rmuBatch,
+    @Range(min = 0, max = 1e6) double rmuAlpha,
+    @Range(min = 0, max = 1e6) double rmuCoeff,
+    @Range(min = 1e-12, max = 1e6) double rmuCoeffScale,
+    @Range(min = 1e-12, max = 1e12) double rmuLr,
+    String posthocForgetLoss,
+    @Range(min = 0, max = 1e6) double posthocForgetWeight,
+    @Range(min = 1, max = 1 << 16) int posthocBatch,
+    @Range(min = 1, max = 1e7) int maskSteps,
+    @Range(min = 1e-12, max = 1e6) double maskLr,
+    @Range(min = 0, max = 1e6) double maskSparsity,
+    @Range(min = 1, max = 1e7) int localFtSteps,
+    @Range(min = 1e-12, max = 1e6) double localFtLr,
+    @Range(min = 1, max = 1 << 16) int evalBatch,
+    String prompt,
+    @Range(min = 0, max = 1e5) int generateTokens,
+    @Range(min = 0, max = 9.007199254740992e15) List<Long> seeds,
+    @Range(min = 0, max = 1) List<Double> oversight,
+    List<String> methods,
+    @Range(min = 0, max = 1) List<Double> rmuOversight,
+    @Range(min = 1, max = 1e7) int logEvery,
+    @Range(min = 1, max = 1e7) int checkpointEvery) implements Validated {
   /** A preset of experiments/configs/tinystories/: demo (the 2-core CPU demo) or quick (CI smoke run). */
   public static TinyStoriesConfig preset(String name) throws java.io.IOException {
     return Configs.preset(TinyStoriesConfig.class, "/gradroute/experiment/configs/tinystories", name);

@@ -48,7 +48,7 @@ public final class TinyStoriesData {
 
   /** Extra training stories beyond the stream, for coherence tuning and selection. */
   static int extraStories(TinyStoriesConfig s) {
-    return 2 * (s.coherenceStories + s.coherenceSelectionStories);
+    return 2 * (s.coherenceStories() + s.coherenceSelectionStories());
   }
 
   /**
@@ -65,43 +65,43 @@ public final class TinyStoriesData {
     int needTrain = s.streamStories() + extraStories(s);
     if (s.synthetic()) {
       rule = ForgetLabels.untruncated();
-      List<SyntheticStories.Story> stories = SyntheticStories.forSplit("train", s.corpusSeed, s.forest()).generate(needTrain);
+      List<SyntheticStories.Story> stories = SyntheticStories.forSplit("train", s.corpusSeed(), s.forest()).generate(needTrain);
       trainText = new ArrayList<>(stories.size());
       for (SyntheticStories.Story st : stories) trainText.add(st.text());
       validation = new ArrayList<>();
-      SyntheticStories val = SyntheticStories.forSplit("validation", s.corpusSeed, s.forest());
+      SyntheticStories val = SyntheticStories.forSplit("validation", s.corpusSeed(), s.forest());
       int r = 0, f = 0;
-      while (r < s.validationRetain || f < s.validationForget) {
+      while (r < s.validationRetain() || f < s.validationForget()) {
         String text = val.next().text();
         boolean forget = rule.isForget(text);
-        if (forget ? f++ < s.validationForget : r++ < s.validationRetain) validation.add(text);
+        if (forget ? f++ < s.validationForget() : r++ < s.validationRetain()) validation.add(text);
       }
-      description = "synthetic corpus (seed " + s.corpusSeed + "): " + SyntheticStories.forgetShareReport(stories);
+      description = "synthetic corpus (seed " + s.corpusSeed() + "): " + SyntheticStories.forgetShareReport(stories);
     } else {
       rule = ForgetLabels.forRealData();
-      Path file = Path.of(s.corpus);
+      Path file = Path.of(s.corpus());
       if (!Files.isRegularFile(file)) throw new IllegalArgumentException("corpus file " + file + " does not exist");
-      int validationPool = 10 * (s.validationRetain + s.validationForget);
-      int want = s.maxCorpusStories > 0 ? s.maxCorpusStories : needTrain + validationPool;
+      int validationPool = 10 * (s.validationRetain() + s.validationForget());
+      int want = s.maxCorpusStories() > 0 ? s.maxCorpusStories() : needTrain + validationPool;
       List<String> all = new ArrayList<>();
       for (String story : TinyStoriesReader.read(file, want)) if (!story.isBlank()) all.add(rule.truncate(story.strip()));
       if (all.isEmpty()) throw new IllegalArgumentException("corpus " + file + " has no stories");
-      if (all.size() < needTrain + s.validationRetain + s.validationForget) {
+      if (all.size() < needTrain + s.validationRetain() + s.validationForget()) {
         throw new IllegalArgumentException("corpus " + file + " has " + all.size() + " stories; this configuration needs at least "
-            + (needTrain + s.validationRetain + s.validationForget) + " (steps × batch = " + s.trainStories() + " for training and a third more for data filtering, "
-            + extraStories(s) + " for coherence tuning, " + (s.validationRetain + s.validationForget) + " for validation)");
+            + (needTrain + s.validationRetain() + s.validationForget()) + " (steps × batch = " + s.trainStories() + " for training and a third more for data filtering, "
+            + extraStories(s) + " for coherence tuning, " + (s.validationRetain() + s.validationForget()) + " for validation)");
       }
-      Collections.shuffle(all, new Random(s.corpusSeed));
+      Collections.shuffle(all, new Random(s.corpusSeed()));
       trainText = new ArrayList<>(all.subList(0, needTrain));
       validation = new ArrayList<>();
       int r = 0, f = 0;
       for (String text : all.subList(needTrain, all.size())) {
         boolean forget = rule.isForget(text);
-        if (forget ? f++ < s.validationForget : r++ < s.validationRetain) validation.add(text);
+        if (forget ? f++ < s.validationForget() : r++ < s.validationRetain()) validation.add(text);
       }
-      if (f < s.validationForget || r < s.validationRetain) {
+      if (f < s.validationForget() || r < s.validationRetain()) {
         throw new IllegalArgumentException("corpus " + file + " leaves " + f + " forget and " + r + " retain stories for validation; "
-            + s.validationForget + " and " + s.validationRetain + " are needed");
+            + s.validationForget() + " and " + s.validationRetain() + " are needed");
       }
       description = "corpus " + file + ": " + all.size() + " stories read";
     }
@@ -112,7 +112,7 @@ public final class TinyStoriesData {
       tokenizer = BpeTokenizer.load(tokenizerDir);
     } else {
       long t0 = System.nanoTime();
-      tokenizer = BpeTokenizer.train(trainText.subList(0, Math.min(s.tokenizerStories, trainText.size())), s.vocab,
+      tokenizer = BpeTokenizer.train(trainText.subList(0, Math.min(s.tokenizerStories(), trainText.size())), s.vocab(),
           Set.of(BpeTokenizer.END_OF_TEXT));
       log.info("trained a {}-token BPE tokenizer in {} s", tokenizer.vocabSize(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       if (tokenizerDir != null) tokenizer.save(tokenizerDir);
@@ -121,11 +121,11 @@ public final class TinyStoriesData {
     List<long[]> train = new ArrayList<>(trainText.size());
     boolean[] trainForget = new boolean[trainText.size()];
     for (int i = 0; i < trainText.size(); i++) {
-      train.add(encode(tokenizer, trainText.get(i), s.nCtx));
+      train.add(encode(tokenizer, trainText.get(i), s.nCtx()));
       trainForget[i] = rule.isForget(trainText.get(i));
     }
     List<long[]> valRetain = new ArrayList<>(), valForget = new ArrayList<>();
-    for (String text : validation) (rule.isForget(text) ? valForget : valRetain).add(encode(tokenizer, text, s.nCtx));
+    for (String text : validation) (rule.isForget(text) ? valForget : valRetain).add(encode(tokenizer, text, s.nCtx()));
     return new TinyStoriesData(tokenizer, train, trainForget, s.streamStories(), valRetain, valForget, description);
   }
 

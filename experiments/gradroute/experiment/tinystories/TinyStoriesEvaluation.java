@@ -40,8 +40,8 @@ final class TinyStoriesEvaluation {
 
   private synchronized void ready() {
     if (forgetEval == null) {
-      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch, s.nCtx + 1, data.bos);
-      retainEval = new LmEval(data.valRetain, s.evalBatch, s.nCtx + 1, data.bos);
+      forgetEval = new LmEval(data.forgetTest(s), s.evalBatch(), s.nCtx() + 1, data.bos);
+      retainEval = new LmEval(data.valRetain, s.evalBatch(), s.nCtx() + 1, data.bos);
       factTargets = new ForestFactExposure(data.tokenizer).valueTargets(data.forgetTest(s));
     }
   }
@@ -78,7 +78,7 @@ final class TinyStoriesEvaluation {
   AttackSplit attackSplit(long seed, int rep) {
     List<long[]> pool = new ArrayList<>(data.valForget);
     Collections.shuffle(pool, new Random(seed * 7919 + rep));
-    return new AttackSplit(pool.subList(0, s.attackStories), pool.subList(s.attackStories, pool.size()));
+    return new AttackSplit(pool.subList(0, s.attackStories()), pool.subList(s.attackStories(), pool.size()));
   }
 
   record Attack(int[] steps, double[] forget, double min, double seconds) {
@@ -88,14 +88,14 @@ final class TinyStoriesEvaluation {
   /** Retraining attacks averaged over repetitions, each with its own split of F_val. */
   Attack attack(String key, Gpt model, long seed) {
     long t0 = System.nanoTime();
-    RetrainingAttack.Spec spec = new RetrainingAttack.Spec(s.attackSteps, s.attackEvalEvery,
-        AdamWConfig.of(s.attackLr, s.beta1, s.beta2, 0.01), 0);
+    RetrainingAttack.Spec spec = new RetrainingAttack.Spec(s.attackSteps(), s.attackEvalEvery(),
+        AdamWConfig.of(s.attackLr(), s.beta1(), s.beta2(), 0.01), 0);
     double[] sum = null;
     int[] steps = null;
-    for (int rep = 0; rep < s.attackRepetitions; rep++) {
+    for (int rep = 0; rep < s.attackRepetitions(); rep++) {
       AttackSplit split = attackSplit(seed, rep);
-      TokenBatch attack = new TokenBatch(split.attack(), s.nCtx + 1, data.bos);
-      LmEval test = new LmEval(split.test(), s.evalBatch, s.nCtx + 1, data.bos);
+      TokenBatch attack = new TokenBatch(split.attack(), s.nCtx() + 1, data.bos);
+      LmEval test = new LmEval(split.test(), s.evalBatch(), s.nCtx() + 1, data.bos);
       RetrainingAttack.Curve c = RetrainingAttack.run(key + " attack " + rep, model, attack, test::loss, spec);
       if (sum == null) {
         sum = new double[c.forgetLoss().length];
@@ -105,18 +105,18 @@ final class TinyStoriesEvaluation {
     }
     double min = Double.POSITIVE_INFINITY;
     for (int i = 0; i < sum.length; i++) {
-      sum[i] /= s.attackRepetitions;
+      sum[i] /= s.attackRepetitions();
       min = Math.min(min, sum[i]);
     }
     return new Attack(steps, sum, min, (System.nanoTime() - t0) / 1e9);
   }
 
   void generate(Gpt model, String label, Map<String, String> out) {
-    long[] prompt = data.prompt(s.prompt, s.nCtx);
-    long[] greedy = Generation.generate(model, prompt, s.generateTokens, Generation.Sampling.GREEDY, 0, data.bos);
-    long[] sampled = Generation.generate(model, prompt, s.generateTokens, Generation.Sampling.of(0.8, 20), 1, data.bos);
-    out.put(label + " (greedy)", s.prompt + decode(greedy));
-    out.put(label + " (T=0.8, top-20)", s.prompt + decode(sampled));
+    long[] prompt = data.prompt(s.prompt(), s.nCtx());
+    long[] greedy = Generation.generate(model, prompt, s.generateTokens(), Generation.Sampling.GREEDY, 0, data.bos);
+    long[] sampled = Generation.generate(model, prompt, s.generateTokens(), Generation.Sampling.of(0.8, 20), 1, data.bos);
+    out.put(label + " (greedy)", s.prompt() + decode(greedy));
+    out.put(label + " (T=0.8, top-20)", s.prompt() + decode(sampled));
   }
 
   private String decode(long[] tokens) {

@@ -74,24 +74,24 @@ final class TinyStoriesMethods {
   private TokenBatch batchOf(List<Integer> storyIds) {
     List<long[]> seqs = new ArrayList<>(storyIds.size());
     for (int i : storyIds) seqs.add(data.train.get(i));
-    return new TokenBatch(seqs, s.nCtx + 1, data.bos);
+    return new TokenBatch(seqs, s.nCtx() + 1, data.bos);
   }
 
   /** Base (all stories) or data filtering (labelled forget stories dropped); both train ERA's steps on the full LR schedule. */
   MethodResult trainPlain(long seed, String method, Double p, int[] order, int[] labels) throws IOException {
     List<Integer> kept = new ArrayList<>();
     for (int i : order) if (labels[i] != ForgetLabels.FORGET) kept.add(i);
-    int steps = s.steps; // filtering trains as many steps as ERA, on the full schedule (the stream has a reserve for it)
-    if (kept.size() < steps * s.batch) {
+    int steps = s.steps(); // filtering trains as many steps as ERA, on the full schedule (the stream has a reserve for it)
+    if (kept.size() < steps * s.batch()) {
       throw new IllegalStateException(key(seed, method, p) + ": " + kept.size() + " stories are left after filtering; "
-          + steps + " steps × " + s.batch + " need " + steps * s.batch);
+          + steps + " steps × " + s.batch() + " need " + steps * s.batch());
     }
     String key = key(seed, method, p);
     Gpt model = Gpt.create(originalConfig(), device, seed);
-    LmTrainer trainer = new LmTrainer(model, EraPipeline.trainerSettings(s.optimizer().adamW()), s.optimizer().schedule(s.steps),
-        step -> new LmTrainer.Batch(batchOf(kept.subList((int) step * s.batch, (int) (step + 1) * s.batch)), null), null, null);
+    LmTrainer trainer = new LmTrainer(model, EraPipeline.trainerSettings(s.optimizer().adamW()), s.optimizer().schedule(s.steps()),
+        step -> new LmTrainer.Batch(batchOf(kept.subList((int) step * s.batch(), (int) (step + 1) * s.batch())), null), null, null);
     long t0 = System.nanoTime();
-    History h = new TrainingLoop(key, steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
+    History h = new TrainingLoop(key, steps, s.logEvery(), new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery())
         .run(trainer, resume);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     writeHistory(key, h);
@@ -118,15 +118,15 @@ final class TinyStoriesMethods {
     String key = key(seed, method, pKey);
     GptConfig original = originalConfig();
     // the expanded model is freshly initialised throughout (as in the paper, init runs again after expansion)
-    EraPipeline.Spec spec = new EraPipeline.Spec(ExpansionSpec.mlp(s.expandLayers, s.expandNeurons, 1.0, seed + 1_000_003L),
-        new EraRouting.Spec(s.expandLayers, s.alphaOriginal, 1.0, s.offTargetExpanded, s.l1, s.l1AddedOnly), routing,
-        s.optimizer().adamW(), s.optimizer().schedule(s.steps));
+    EraPipeline.Spec spec = new EraPipeline.Spec(ExpansionSpec.mlp(s.expandLayers(), s.expandNeurons(), 1.0, seed + 1_000_003L),
+        new EraRouting.Spec(s.expandLayers(), s.alphaOriginal(), 1.0, s.offTargetExpanded(), s.l1(), s.l1AddedOnly()), routing,
+        s.optimizer().adamW(), s.optimizer().schedule(s.steps()));
     SoftTokenRule weights = routing ? inputs.tokenWeights(seed, p, labels) : null;
     LmTrainer.BatchSource batches = step -> {
-      List<Integer> ids = new ArrayList<>(s.batch);
-      boolean[] routed = new boolean[s.batch];
-      for (int i = 0; i < s.batch; i++) {
-        int story = order[(int) step * s.batch + i];
+      List<Integer> ids = new ArrayList<>(s.batch());
+      boolean[] routed = new boolean[s.batch()];
+      for (int i = 0; i < s.batch(); i++) {
+        int story = order[(int) step * s.batch() + i];
         ids.add(story);
         routed[i] = labels[story] == ForgetLabels.FORGET;
       }
@@ -139,7 +139,7 @@ final class TinyStoriesMethods {
 
       @Override
       public History train(LmTrainer trainer) throws IOException {
-        history = new TrainingLoop(key, s.steps, s.logEvery, new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery)
+        history = new TrainingLoop(key, s.steps(), s.logEvery(), new Checkpoint(run.path("checkpoints"), key), s.checkpointEvery())
             .run(trainer, resume);
         return history;
       }
@@ -170,7 +170,7 @@ final class TinyStoriesMethods {
       TinyStoriesEvaluation.Attack a = routing ? evaluation.attack(key, ablated, seed) : TinyStoriesEvaluation.Attack.NONE;
       Losses trained = stageLosses.get(EraPipeline.Stage.TRAINED);
       Losses coherent = stageLosses.get(EraPipeline.Stage.COHERENT);
-      return new MethodResult(seed, method, pKey, s.steps, era.trainSeconds(), trained,
+      return new MethodResult(seed, method, pKey, s.steps(), era.trainSeconds(), trained,
           stageLosses.get(EraPipeline.Stage.ABLATED), coherent, coherent, trained.forget(), era.coherence().bestStep(),
           era.coherence().selectionLosses(), a.steps(), a.forget(), a.min(), a.seconds(), gens, 0, null, null);
     }
@@ -184,16 +184,16 @@ final class TinyStoriesMethods {
     List<Integer> forget = new ArrayList<>(), retain = new ArrayList<>();
     for (int i : order) (labels[i] == ForgetLabels.FORGET ? forget : retain).add(i);
     if (forget.isEmpty()) throw new IllegalArgumentException("RMU at p = " + p + ": no labelled forget stories");
-    int layer = Arrays.stream(s.expandLayers).max().getAsInt() + 1;
-    layer = Math.min(layer, s.nLayers);
+    int layer = Arrays.stream(s.expandLayers()).max().getAsInt() + 1;
+    layer = Math.min(layer, s.nLayers());
     int[] trainLayers = new int[layer];
     for (int l = 0; l < layer; l++) trainLayers[l] = l;
     Gpt model = base.copy();
-    int b = s.rmuBatch;
+    int b = s.rmuBatch();
     TokenBatch probe = batchOf(retain.subList(0, Math.min(b, retain.size())));
     double norm = Rmu.residualNorm(base, probe, layer);
-    double coeff = s.rmuCoeff > 0 ? s.rmuCoeff : s.rmuCoeffScale * norm;
-    Rmu.Spec spec = new Rmu.Spec(layer, trainLayers, coeff, s.rmuAlpha, s.rmuSteps, AdamWConfig.of(s.rmuLr, 0.9, 0.999, 0.01));
+    double coeff = s.rmuCoeff() > 0 ? s.rmuCoeff() : s.rmuCoeffScale() * norm;
+    Rmu.Spec spec = new Rmu.Spec(layer, trainLayers, coeff, s.rmuAlpha(), s.rmuSteps(), AdamWConfig.of(s.rmuLr(), 0.9, 0.999, 0.01));
     log.info("{}: {} (mean residual norm entering block {}: {})", key, spec, layer, f4(norm));
     long t0 = System.nanoTime();
     History h = Rmu.run(key, model, step -> batchOf(cycle(forget, (int) step, b)), step -> batchOf(cycle(retain, (int) step, b)),
@@ -206,7 +206,7 @@ final class TinyStoriesMethods {
     evaluation.generate(model, "after RMU", gens);
     TinyStoriesEvaluation.Attack a = evaluation.attack(key, model, seed);
     model.close();
-    return new MethodResult(seed, "rmu", p, s.rmuSteps, trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
+    return new MethodResult(seed, "rmu", p, s.rmuSteps(), trainSeconds, baseLosses.get(seed), null, null, fin, baseForget(seed), null,
         null, a.steps(), a.forget(), a.min(), a.seconds(), gens, 0, null, null);
   }
 
@@ -222,23 +222,23 @@ final class TinyStoriesMethods {
     List<Integer> forget = new ArrayList<>(), retain = new ArrayList<>();
     for (int i : order) (labels[i] == ForgetLabels.FORGET ? forget : retain).add(i);
     if (forget.isEmpty()) throw new IllegalArgumentException(method + " at p = " + p + ": no labelled forget stories");
-    int b = s.posthocBatch;
+    int b = s.posthocBatch();
     LongFunction<TokenBatch> forgetBatches = step -> batchOf(cycle(forget, (int) step, b));
     LongFunction<TokenBatch> retainBatches = step -> batchOf(cycle(retain, (int) step, b));
-    UnlearningObjective.ForgetLoss kind = UnlearningObjective.ForgetLoss.fromId(s.posthocForgetLoss);
+    UnlearningObjective.ForgetLoss kind = UnlearningObjective.ForgetLoss.fromId(s.posthocForgetLoss());
     Gpt model = base.copy();
     long t0 = System.nanoTime();
     PostHocUnlearning.Outcome o;
     int steps;
     if (method.equals("masks")) {
-      steps = s.maskSteps;
-      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight, 1, s.maskSparsity, 0);
-      o = PostHocUnlearning.maskNeurons(key, model, s.expandLayers, ClampedMask.Penalty.L1, new MaskTraining.Spec(objective, s.maskLr, 0, 0.5),
+      steps = s.maskSteps();
+      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight(), 1, s.maskSparsity(), 0);
+      o = PostHocUnlearning.maskNeurons(key, model, s.expandLayers(), ClampedMask.Penalty.L1, new MaskTraining.Spec(objective, s.maskLr(), 0, 0.5),
           steps, forgetBatches, retainBatches);
     } else {
-      steps = s.localFtSteps;
-      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight, 1, 0, 0);
-      o = PostHocUnlearning.localisedFineTune(key, model, s.expandLayers, s.expandNeurons, forgetBatches.apply(0), objective, s.localFtLr,
+      steps = s.localFtSteps();
+      UnlearningObjective objective = new UnlearningObjective(kind, s.posthocForgetWeight(), 1, 0, 0);
+      o = PostHocUnlearning.localisedFineTune(key, model, s.expandLayers(), s.expandNeurons(), forgetBatches.apply(0), objective, s.localFtLr(),
           steps, forgetBatches, retainBatches);
     }
     double trainSeconds = (System.nanoTime() - t0) / 1e9;

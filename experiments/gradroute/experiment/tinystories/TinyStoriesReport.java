@@ -55,10 +55,10 @@ public final class TinyStoriesReport {
   public static Result write(RunDirectory run, TinyStoriesConfig s, String data, String device, List<MethodResult> results,
       double wallSeconds, int workers) throws IOException {
     List<Row> table = table(results);
-    Map<String, Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight);
+    Map<String, Criterion> criteria = TinyStoriesCriteria.evaluate(results, s.oversight());
     Map<String, Double> seconds = new LinkedHashMap<>();
-    for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds.size(), Double::sum);
-    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds, s.oversight, wallSeconds, workers, seconds,
+    for (MethodResult r : results) seconds.merge(label(r.method(), r.p()), r.seconds() / s.seeds().size(), Double::sum);
+    Result summary = new Result("tinystories", run.runName(), data, device, s.seeds(), s.oversight(), wallSeconds, workers, seconds,
         table, criteria, results);
 
     CsvTable losses = CsvTable.withColumns("seed", "method", "p", "stage", "forget", "retain", "forget_topic_tokens",
@@ -82,11 +82,11 @@ public final class TinyStoriesReport {
     headline.write(run.path("headline.csv"));
     StringBuilder md = new StringBuilder();
     md.append("# TinyStories unlearning: ").append(run.runName()).append("\n\n").append(data).append("\n\n");
-    md.append("Seeds ").append(s.seeds).append("; mean ± sd over seeds. F = forget validation loss, R = retain validation loss. ")
+    md.append("Seeds ").append(s.seeds()).append("; mean ± sd over seeds. F = forget validation loss, R = retain validation loss. ")
         .append("'trained' is before ablation (ERA/control) or the trained/unlearned model; 'final' is after coherence tuning ")
         .append("(ERA/control) and equals 'trained' otherwise; 'min F attack' is the minimum over attack steps of the ")
-        .append("repetition-averaged forget loss when fine-tuning on ").append(s.attackStories).append(" forget stories for ")
-        .append(s.attackSteps).append(" steps. Unlearning = F final − F before (ERA: pre-ablation; filter/RMU: base); ")
+        .append("repetition-averaged forget loss when fine-tuning on ").append(s.attackStories()).append(" forget stories for ")
+        .append(s.attackSteps()).append(" steps. Unlearning = F final − F before (ERA: pre-ablation; filter/RMU: base); ")
         .append("robust = min F attack − F before. Ftopic = forget-story loss on forest-topic target tokens only ")
         .append("(tokens with w < 0.5 by true-label frequencies).\n\n");
     md.append(headline.toMarkdown()).append("\n## Criteria (summary.json: criteria)\n\n");
@@ -95,7 +95,7 @@ public final class TinyStoriesReport {
     AtomicFiles.writeString(run.path("criteria.md"), criteriaTable);
     AtomicFiles.writeString(run.path("headline.md"), md.toString());
 
-    StringBuilder gen = new StringBuilder("# Generations\n\nPrompt: \"" + s.prompt + "\"\n");
+    StringBuilder gen = new StringBuilder("# Generations\n\nPrompt: \"" + s.prompt() + "\"\n");
     for (MethodResult r : results) {
       if (r.generations() == null) continue;
       gen.append("\n## seed ").append(r.seed()).append(", ").append(label(r.method(), r.p())).append("\n\n");
@@ -158,7 +158,7 @@ public final class TinyStoriesReport {
 
   private static void plots(RunDirectory run, TinyStoriesConfig s, List<MethodResult> results, List<Row> table) throws IOException {
     // training loss (first seed)
-    long seed0 = s.seeds.get(0);
+    long seed0 = s.seeds().get(0);
     Map<String, double[][]> curves = new LinkedHashMap<>();
     for (MethodResult r : results) {
       if (r.seed() != seed0 || TinyStoriesRun.FROM_BASE.contains(r.method()) && !r.method().equals("filter")) continue;
@@ -191,7 +191,7 @@ public final class TinyStoriesReport {
       }
     }
     if (!attack.isEmpty()) {
-      Plots.lineChart("Retraining attack: " + s.attackStories + " forget stories, lr " + s.attackLr, "attack step",
+      Plots.lineChart("Retraining attack: " + s.attackStories() + " forget stories, lr " + s.attackLr(), "attack step",
           "forget validation loss", attack, run.path("plots/retraining_attack.png"));
     }
     oversightPlot(run, results);

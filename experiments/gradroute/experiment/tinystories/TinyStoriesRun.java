@@ -95,7 +95,7 @@ public final class TinyStoriesRun {
     this.device = device;
     this.resume = resume;
     this.reportOnly = reportOnly;
-    this.methods = methodSet(settings.methods);
+    this.methods = methodSet(settings.methods());
   }
 
   static Set<String> methodSet(List<String> names) {
@@ -125,7 +125,7 @@ public final class TinyStoriesRun {
     methodStages = new TinyStoriesMethods(s, data, run, device, resume, evaluation, baseModels, baseLosses);
     List<CompletableFuture<MethodResult>> stages = new ArrayList<>();
     try (SideBySide jobs = new SideBySide(workers, device.is_cpu())) {
-      for (long seed : s.seeds) submitSeed(jobs, seed, stages);
+      for (long seed : s.seeds()) submitSeed(jobs, seed, stages);
       jobs.awaitAll();
     } finally {
       for (Gpt m : baseModels.values()) m.close();
@@ -146,7 +146,7 @@ public final class TinyStoriesRun {
   private void submitSeed(SideBySide jobs, long seed, List<CompletableFuture<MethodResult>> out) throws IOException {
     int n = data.train.size();
     Map<Double, int[]> labels = new LinkedHashMap<>();
-    for (double p : s.oversight) labels.put(p, PartialOversight.labels(data.trainForget, p, seed));
+    for (double p : s.oversight()) labels.put(p, PartialOversight.labels(data.trainForget, p, seed));
     int[] order = new int[data.streamSize];
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < data.streamSize; i++) idx.add(i);
@@ -155,7 +155,7 @@ public final class TinyStoriesRun {
     int[] allRetain = new int[n];
     Arrays.fill(allRetain, ForgetLabels.RETAIN);
 
-    if (seed == s.seeds.get(0) && s.synthetic()) writeFactExposure(seed, order, labels);
+    if (seed == s.seeds().get(0) && s.synthetic()) writeFactExposure(seed, order, labels);
     List<CompletableFuture<MethodResult>> afterBase = new ArrayList<>();
     if (methods.contains("base")) {
       CompletableFuture<MethodResult> base = jobs.submit(() -> stage(seed, "base", null, () -> methodStages.trainPlain(seed, "base", null, order, allRetain)),
@@ -163,13 +163,13 @@ public final class TinyStoriesRun {
       afterBase.add(base);
       out.add(base);
     }
-    for (double p : s.oversight) {
+    for (double p : s.oversight()) {
       int[] lab = labels.get(p);
       if (methods.contains("era")) out.add(jobs.submit(() -> stage(seed, "era", p, () -> methodStages.trainEra(seed, p, order, lab, true)), List.of(), priority("era")));
       if (methods.contains("filter")) {
         out.add(jobs.submit(() -> stage(seed, "filter", p, () -> methodStages.trainPlain(seed, "filter", p, order, lab)), afterBase, priority("filter")));
       }
-      if (s.rmuOversight.isEmpty() || s.rmuOversight.contains(p)) {
+      if (s.rmuOversight().isEmpty() || s.rmuOversight().contains(p)) {
         if (methods.contains("rmu")) out.add(jobs.submit(() -> stage(seed, "rmu", p, () -> methodStages.rmu(seed, p, order, lab)), afterBase, priority("rmu")));
         if (methods.contains("masks")) {
           out.add(jobs.submit(() -> stage(seed, "masks", p, () -> methodStages.postHoc(seed, "masks", p, order, lab)), afterBase, priority("masks")));
@@ -207,20 +207,20 @@ public final class TinyStoriesRun {
    */
   private void writeFactExposure(long seed, int[] order, Map<Double, int[]> labels) throws IOException {
     ForestFactExposure facts = new ForestFactExposure(data.tokenizer);
-    int need = s.steps * s.batch;
+    int need = s.steps() * s.batch();
     Map<String, Map<String, Integer>> streams = new LinkedHashMap<>();
     List<long[]> all = new ArrayList<>(need);
     for (int k = 0; k < need; k++) all.add(data.train.get(order[k]));
-    streams.put("base_era", facts.counts(all, s.forestEntities));
+    streams.put("base_era", facts.counts(all, s.forestEntities()));
     for (Map.Entry<Double, int[]> e : labels.entrySet()) {
       List<long[]> kept = new ArrayList<>(need);
       for (int i : order) {
         if (kept.size() == need) break;
         if (e.getValue()[i] != ForgetLabels.FORGET) kept.add(data.train.get(i));
       }
-      streams.put("filter_p" + e.getKey(), facts.counts(kept, s.forestEntities));
+      streams.put("filter_p" + e.getKey(), facts.counts(kept, s.forestEntities()));
     }
-    streams.put("attack", facts.counts(evaluation.attackSplit(seed, 0).attack(), s.forestEntities));
+    streams.put("attack", facts.counts(evaluation.attackSplit(seed, 0).attack(), s.forestEntities()));
     ForestFactExposure.table(streams).write(run.path("facts.csv"));
     StringBuilder md = new StringBuilder("Times each forest fact is stated (seed " + seed + "):\n\n");
     streams.forEach((name, counts) -> md.append("- ").append(name).append(": ").append(ForestFactExposure.summary(counts)).append('\n'));

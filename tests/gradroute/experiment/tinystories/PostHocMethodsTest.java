@@ -41,12 +41,12 @@ class PostHocMethodsTest {
       assertTrue(Double.isFinite(r.attackMin()) && Double.isFinite(r.fin().forget()) && Double.isFinite(r.fin().retain()), r.method() + ": " + r.fin());
       assertTrue(Files.isRegularFile(run.path("training/" + TinyStoriesRun.key(0, r.method(), 1.0) + ".csv")), r.method() + " training history");
     }
-    long layers = s.expandLayers.length;
-    assertEquals(layers * s.expandNeurons, localft.changedNeurons(), "localised fine-tuning trains expandNeurons neurons per expand layer");
-    assertEquals(layers * s.expandNeurons * (2L * s.dModel + 1), localft.changedParameters());
-    assertTrue(masks.changedNeurons() >= 0 && masks.changedNeurons() <= layers * s.dMlp, "masks ablate some of the expand layers' neurons");
+    long layers = s.expandLayers().length;
+    assertEquals(layers * s.expandNeurons(), localft.changedNeurons(), "localised fine-tuning trains expandNeurons neurons per expand layer");
+    assertEquals(layers * s.expandNeurons() * (2L * s.dModel() + 1), localft.changedParameters());
+    assertTrue(masks.changedNeurons() >= 0 && masks.changedNeurons() <= layers * s.dMlp(), "masks ablate some of the expand layers' neurons");
     assertTrue(!localft.fin().equals(base.fin()), "localised fine-tuning changed the model");
-    Map<String, Criterion> c = TinyStoriesCriteria.evaluate(results, s.oversight);
+    Map<String, Criterion> c = TinyStoriesCriteria.evaluate(results, s.oversight());
     for (String k : new String[] {"masks_reported_p1.0", "localft_reported_p1.0", "era_above_masks_after_attack_p1.0", "era_above_localft_after_attack_p1.0"}) {
       assertTrue(c.containsKey(k), k + " in " + c.keySet());
       assertNotNull(c.get(k).holds(), k);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gradroute.report.Json;
 import gradroute.text.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,18 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad inputs to the TinyStories experiment end in clear errors. */
 class TinyStoriesInputsTest {
+  /** {@code c} with one key changed, unchecked (the checks are what the tests exercise). */
+  private static TinyStoriesConfig with(TinyStoriesConfig c, String key, Object value) throws Exception {
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(c);
+    tree.set(key, Json.mapper().valueToTree(value));
+    return Json.mapper().treeToValue(tree, TinyStoriesConfig.class);
+  }
+
   @Test
   void anEmptyCorpusIsAClearError(@TempDir Path dir) throws Exception {
     Path empty = dir.resolve("stories.txt");
     Files.writeString(empty, "\n<|endoftext|>\n  \n");
-    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
-    s.corpus = empty.toString();
+    TinyStoriesConfig s = with(TinyStoriesConfig.preset("quick"), "corpus", empty.toString());
     var e = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
     assertTrue(e.getMessage().contains("has no stories") && e.getMessage().contains("stories.txt"), e.getMessage());
 
     Path missing = dir.resolve("missing.txt");
-    s.corpus = missing.toString();
-    var m = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
+    TinyStoriesConfig absent = with(s, "corpus", missing.toString());
+    var m = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(absent, null));
     assertTrue(m.getMessage().contains("no such file") && m.getMessage().contains("missing.txt"), m.getMessage());
   }
 
@@ -35,8 +42,7 @@ class TinyStoriesInputsTest {
   void aCorpusTooSmallForTheConfigurationNamesTheCounts(@TempDir Path dir) throws Exception {
     Path few = dir.resolve("few.txt");
     Files.writeString(few, "Tom went to the forest.\n<|endoftext|>\nMia ate a cake.\n<|endoftext|>\n");
-    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
-    s.corpus = few.toString();
+    TinyStoriesConfig s = with(TinyStoriesConfig.preset("quick"), "corpus", few.toString());
     var e = assertThrows(IllegalArgumentException.class, () -> TinyStoriesData.load(s, null));
     assertTrue(e.getMessage().contains("has 2 stories") && e.getMessage().contains("needs at least"), e.getMessage());
   }
@@ -54,15 +60,12 @@ class TinyStoriesInputsTest {
 
   @Test
   void badSettingsAreClearErrors() throws Exception {
-    TinyStoriesConfig s = TinyStoriesConfig.preset("quick");
-    s.oversight = List.of(1.5);
+    TinyStoriesConfig s = with(TinyStoriesConfig.preset("quick"), "oversight", List.of(1.5));
     var e = assertThrows(IllegalArgumentException.class, s::validate);
     assertTrue(e.getMessage().contains("1.5"), e.getMessage());
-    TinyStoriesConfig t = TinyStoriesConfig.preset("quick");
-    t.expandLayers = new int[] {7};
+    TinyStoriesConfig t = with(TinyStoriesConfig.preset("quick"), "expandLayers", new int[] {7});
     assertThrows(IllegalArgumentException.class, t::validate);
-    TinyStoriesConfig u = TinyStoriesConfig.preset("quick");
-    u.tokenWeightsFrom = "oracle";
+    TinyStoriesConfig u = with(TinyStoriesConfig.preset("quick"), "tokenWeightsFrom", "oracle");
     var f = assertThrows(IllegalArgumentException.class, u::validate);
     assertTrue(f.getMessage().contains("tokenWeightsFrom") && f.getMessage().contains("oracle"), f.getMessage());
   }
