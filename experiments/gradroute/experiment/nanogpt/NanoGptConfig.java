@@ -19,6 +19,8 @@ import java.util.List;
  * @param microBatch sequences per forward/backward on one rank (at most {@code batch})
  * @param similarWindow the ±window of the context vectors that define the routed token's
  *     distributional neighbours (see {@link NanoGptData#similar})
+ * @param exclusiveDim0 also route every other position's gradient away from dim 0 in the routed blocks, so
+ *     that dim 0 there learns from the routed token alone (an extension; the paper routes only the token)
  * @param similarCount distributional neighbours kept; "related" in the readout criterion is these
  *     together with the topic neighbours (co-occurrence lift, {@link NanoGptData#related})
  */
@@ -51,11 +53,17 @@ public record NanoGptConfig(
     @Range(min = 1, max = 1e7) int logEvery,
     @Range(min = 1, max = 1e7) int checkpointEvery,
     @Range(min = 1, max = 64) int similarWindow,
-    @Range(min = 1, max = 1000) int similarCount) implements Validated, NanoGptTraining {
+    @Range(min = 1, max = 1000) int similarCount,
+    boolean exclusiveDim0) implements Validated, NanoGptTraining {
 
   /** The routed blocks ⌊L/3⌋ … L−1. */
   int firstRoutedBlock() {
     return nLayers / 3;
+  }
+
+  /** Routed positions a model sees in training: the token's frequency times the tokens trained on. */
+  long routedPositions(double routedFrequency) {
+    return Math.round(routedFrequency * steps * (double) batch * nCtx);
   }
 
   /** The middle routed block, where steering adds to and AUROC reads dim 0. */

@@ -42,6 +42,12 @@ public final class SteerCommand implements Callable<Integer> {
     run.set("--models", "models", v);
   }
 
+  @Option(names = "--exclusive-dim0", description = "route every other position's gradient away from dim 0 in the routed blocks, "
+      + "so that dim 0 learns from the routed token alone (an extension of the paper's setting) (config key exclusiveDim0)")
+  void exclusiveDim0(boolean v) {
+    run.set("--exclusive-dim0", "exclusiveDim0", String.valueOf(v));
+  }
+
   @Option(names = "--steps", paramLabel = "N", description = "optimiser steps per model (config key steps)")
   void steps(String v) {
     run.set("--steps", "steps", v);

@@ -13,6 +13,24 @@ import org.bytedeco.pytorch.Device;
 public final class SteerExperiment {
   private SteerExperiment() {}
 
+  /**
+   * Below this many routed positions in a model's training, the steering scalar did not form at
+   * this model size in the frequency diagnostic (docs/nanogpt-steering-frequency.md).
+   */
+  static final long MIN_ROUTED_POSITIONS = 3000;
+
+  /** How many routed positions each model will see, and a warning with the steps needed when that is too few. */
+  static String routedPositionsNote(NanoGptConfig s, double frequency) {
+    long positions = s.routedPositions(frequency);
+    String note = String.format("routed positions per model: %d (%.2e of %d steps x %d sequences x %d tokens)%n", positions, frequency,
+        s.steps(), s.batch(), s.nCtx());
+    if (positions >= MIN_ROUTED_POSITIONS) return note;
+    long steps = (long) Math.ceil(MIN_ROUTED_POSITIONS / (frequency * s.batch() * s.nCtx()));
+    return note + String.format("warning: '%s' is too rare for %d steps: the scalar formed only from about %d routed positions on at "
+        + "this model size (docs/nanogpt-steering-frequency.md); --steps %d would give that%n", s.routedWord(), s.steps(),
+        MIN_ROUTED_POSITIONS, steps);
+  }
+
   /** One rank's work; rank 0 ({@code dir} non-null) also evaluates and writes the report. */
   public static void run(NanoGptConfig s, Path root, RunDirectory dir, Device device, boolean resume, ProcessGroup group,
       WorldConfig world, int workers) throws Exception {
@@ -24,6 +42,7 @@ public final class SteerExperiment {
     System.out.printf("corpus %s: %d train / %d val tokens, vocab %d; routed '%s' (id %d, %.2e of tokens); model %s%n",
         data.meta.corpus(), data.meta.trainTokens(), data.meta.valTokens(), data.meta.vocab(), s.routedWord(), data.routedId(),
         data.meta.routedFrequency(), runner.config());
+    if (dir != null) System.out.print(routedPositionsNote(s, data.meta.routedFrequency()));
     if (dir != null && group == null) System.out.println(SideBySide.describe(workers, "model", device.is_cpu()));
     if (dir != null) NanoGptRunFolder.saveTokenizer(data.tokenizer, dir.root()); // once training starts: the folder is a run
     List<SteeringRun.ModelRun> runs = runner.runAll(workers);

@@ -1,11 +1,12 @@
 package gradroute.experiment.nanogpt;
 
-import gradroute.model.GptHooks;
-import gradroute.model.Generation;
-import gradroute.model.Gpt;
 import gradroute.hooks.ActivationCache;
+import gradroute.hooks.GradientCache;
 import gradroute.hooks.HookHandle;
 import gradroute.hooks.HookScope;
+import gradroute.model.Generation;
+import gradroute.model.Gpt;
+import gradroute.model.GptHooks;
 import gradroute.model.LmLoss;
 import gradroute.model.TokenBatch;
 import gradroute.runtime.TensorArrays;
@@ -17,7 +18,9 @@ import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /** The steering-scalar evaluation of one trained model: the readout, AUROC, P(target) under steering and samples. */
 final class SteeringEvaluation {
@@ -31,7 +34,16 @@ final class SteeringEvaluation {
    */
   record Result(String model, long seed, double valLoss, int targetRank, double targetRankFraction, int relatedInTop10,
       int relatedInTop10ByAbs, double targetCos, int sign, double auroc, double[] pTarget, double pRatio, List<String> topPositive,
-      List<String> topNegative, double[] topCos, List<String> topTokens) {}
+      List<String> topNegative, double[] topCos, List<String> topTokens, GradientShare gradientShare) {}
+
+  /**
+   * Where the gradient on dim 0 of the routed blocks' outputs comes from, measured on validation
+   * windows with the model as trained and no routing: the routed token's positions' share of
+   * Σ g_0² ({@code dim0}), of Σ g² over the other dims ({@code otherDims}), and of all positions
+   * ({@code positions}). With the paper's routing, every position's dim-0 gradient reaches the
+   * routed blocks in training, so {@code dim0} is the routed token's share of dim 0's signal.
+   */
+  record GradientShare(double dim0, double otherDims, double positions) {}
 
   private SteeringEvaluation() {}
 
@@ -53,6 +65,31 @@ final class SteeringEvaluation {
       if (order[i] == target) rank = i + 1;
     }
     return new Readout(cos, rank, cos[target] >= 0 ? 1 : -1, byAbs);
+  }
+
+  static GradientShare gradientShare(Gpt model, List<long[]> windows, int batch, List<String> points, int target) {
+    double dim0Target = 0, dim0All = 0, restTarget = 0, restAll = 0;
+    long positions = 0, targets = 0;
+    for (int i = 0; i < windows.size(); i += batch) {
+      try (PointerScope scope = new PointerScope(); GradientCache grads = GradientCache.record(model, points)) {
+        TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)), Integer.MAX_VALUE, 0);
+        Tensor isTarget = b.targets(model.device()).eq(new Scalar(target)).to(torch.ScalarType.Float);
+        LmLoss.mean(model, b).backward();
+        for (String p : points) {
+          Tensor g2 = grads.grad(p).pow(new Scalar(2)); // [batch, positions, d]
+          Tensor g0 = g2.select(2, 0);
+          Tensor rest = g2.sum(new long[] {2}, false, new ScalarTypeOptional()).sub(g0);
+          dim0Target += g0.mul(isTarget).sum().item_double();
+          dim0All += g0.sum().item_double();
+          restTarget += rest.mul(isTarget).sum().item_double();
+          restAll += rest.sum().item_double();
+        }
+        positions += isTarget.numel();
+        targets += Math.round(isTarget.sum().item_double());
+        model.zeroGrad();
+      }
+    }
+    return new GradientShare(dim0Target / dim0All, restTarget / restAll, (double) targets / positions);
   }
 
   /** Tokens ordered by {@code sign * cos}, highest first. */

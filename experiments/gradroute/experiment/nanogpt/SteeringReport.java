@@ -13,8 +13,8 @@ import java.util.function.ToDoubleFunction;
 
 /** summary.json with its {@code criteria}, the CSVs and plots of a steering run. */
 final class SteeringReport {
-  record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency,
-      List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
+  record Summary(String experiment, String corpus, String routedToken, int routedId, double routedFrequency, long routedPositions,
+      boolean exclusiveDim0, List<String> topicNeighbours, List<String> distributionalNeighbours, String model, int steeringBlock, int firstRoutedBlock, List<Double> alphas,
       Map<String, Criterion> criteria, boolean allHold, List<SteeringRun.ModelRun> runs, double wallSeconds) {}
 
   private SteeringReport() {}
@@ -59,7 +59,7 @@ final class SteeringReport {
     }
     boolean all = c.values().stream().allMatch(Criterion::holds);
     Summary summary = new Summary("nanogpt steer", data.meta.corpus(), data.meta.routedWord(), data.meta.routedId(),
-        data.meta.routedFrequency(), data.meta.related().stream().map(data.tokenizer::tokenText).toList(),
+        data.meta.routedFrequency(), s.routedPositions(data.meta.routedFrequency()), s.exclusiveDim0(), data.meta.related().stream().map(data.tokenizer::tokenText).toList(),
         similar.stream().map(data.tokenizer::tokenText).toList(),
         modelDescription, s.steeringBlock(), s.firstRoutedBlock(), s.alphas(), c, all, runs, wall);
     gradroute.report.AtomicFiles.writeString(run.path("criteria.md"), table(summary));

@@ -112,10 +112,14 @@ final class SteeringRun {
       if (group != null) group.broadcastParameters(new ArrayList<>(model.parameters().values()));
       TokenRouting routing = null;
       if (routed) {
-        MaskTable table = MaskTable.builder(config.dModel()).dims(0).build(); // row 0 = e_0, row 1 = all ones
-        List<String> points = new ArrayList<>();
-        for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) points.add(GptHooks.residPost(l));
-        routing = TokenRouting.byRule(model, points, table, new TokenRule(Map.of((long) target, 0), table.noMaskIndex()));
+        // row 0 = e_0 for the routed token; every other position gets the no-mask row, or with
+        // exclusiveDim0 a row that is 0 on dim 0 and 1 elsewhere
+        MaskTable.Builder rows = MaskTable.builder(config.dModel()).dims(0);
+        if (s.exclusiveDim0()) rows.dims(new int[] {0}, 0, 1);
+        MaskTable table = rows.build();
+        List<String> points = routedPoints();
+        int others = s.exclusiveDim0() ? 1 : table.noMaskIndex();
+        routing = TokenRouting.byRule(model, points, table, new TokenRule(Map.of((long) target, 0), others));
       }
       LrSchedule schedule = s.optimizer().schedule(s.steps());
       int rank = world.rank(), size = world.worldSize();
@@ -144,6 +148,13 @@ final class SteeringRun {
     }
   }
 
+  /** The outputs of the routed blocks. */
+  private List<String> routedPoints() {
+    List<String> points = new ArrayList<>();
+    for (int l = s.firstRoutedBlock(); l < s.nLayers(); l++) points.add(GptHooks.residPost(l));
+    return points;
+  }
+
   private SteeringEvaluation.Result evaluate(Gpt model, String kind, long seed) throws IOException {
     int target = data.routedId();
     SteeringEvaluation.Readout r = SteeringEvaluation.readout(model, target);
@@ -151,6 +162,7 @@ final class SteeringRun {
     List<long[]> val = data.valWindows(s.nCtx() + 1, s.valWindows());
     double valLoss = SteeringEvaluation.valLoss(model, val, 16);
     double auroc = SteeringEvaluation.auroc(model, val, 16, block, r.sign(), target);
+    SteeringEvaluation.GradientShare share = SteeringEvaluation.gradientShare(model, val, 16, routedPoints(), target);
     List<long[]> prompts = SteeringEvaluation.prompts(data.valWindows(s.promptLength(), Integer.MAX_VALUE), s.prompts(), s.promptLength(),
         target, data.meta.related());
     double[] p = SteeringEvaluation.pTarget(model, prompts, block, r.sign(), target, s.alphas());
@@ -167,7 +179,7 @@ final class SteeringRun {
     String samples = SteeringEvaluation.samples(model, data.tokenizer, prompts, s.samples(), s.sampleTokens(), block, s.sampleAlpha(), r.sign(), seed);
     AtomicFiles.writeString(root.resolve("samples").resolve(kind + "-s" + seed + ".txt"), samples);
     return new SteeringEvaluation.Result(kind, seed, valLoss, r.targetRank(), (double) r.targetRank() / r.cos().length, relatedAligned, relatedByAbs,
-        r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens);
+        r.cos()[target], r.sign(), auroc, p, p[p.length - 1] / p[0], texts(pos), texts(neg), sideCos, sideTokens, share);
   }
 
   /** Related tokens among the first 10 of {@code ranked} other than the target. */

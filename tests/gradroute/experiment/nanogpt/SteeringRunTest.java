@@ -2,6 +2,9 @@ package gradroute.experiment.nanogpt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gradroute.config.ConfigOverride;
 import gradroute.config.Configs;
@@ -46,6 +49,39 @@ public class SteeringRunTest {
       assertArrayEquals(a.pTarget(), b.pTarget(), a.model() + " P(target) by alpha");
       assertEquals(a.topTokens(), b.topTokens(), a.model() + " top tokens");
     }
+  }
+
+  @Test
+  void exclusiveRoutingKeepsDim0ToTheRoutedTokenAndIsMeasured(@TempDir Path dir) throws Exception {
+    Path corpus = corpus(dir);
+    NanoGptConfig quick = Configs.preset(NanoGptConfig.class, "/gradroute/experiment/configs/nanogpt", "quick");
+    NanoGptConfig s = Configs.withOverrides(quick, NanoGptConfig.class, List.of(new ConfigOverride("--corpus", "corpus", corpus.toString()),
+        new ConfigOverride("--steps", "steps", "10"), new ConfigOverride("--vocab", "vocab", "300"),
+        new ConfigOverride("--similar-count", "similarCount", "2"), new ConfigOverride("--prompt-length", "promptLength", "4"),
+        new ConfigOverride("--models", "models", "routed")));
+    NanoGptConfig exclusive = Configs.withOverrides(s, NanoGptConfig.class,
+        List.of(new ConfigOverride("--exclusive-dim0", "exclusiveDim0", "true")));
+    SteeringEvaluation.Result paper = run(s, dir.resolve("paper"), 1).get(0).eval();
+    SteeringEvaluation.Result excl = run(exclusive, dir.resolve("exclusive"), 1).get(0).eval();
+    assertNotEquals(paper.valLoss(), excl.valLoss(), "keeping other positions off dim 0 changes training");
+    for (SteeringEvaluation.Result r : List.of(paper, excl)) {
+      SteeringEvaluation.GradientShare g = r.gradientShare();
+      assertTrue(g.positions() > 0 && g.positions() < 0.2, "the target is a small share of positions: " + g);
+      assertTrue(g.dim0() >= 0 && g.dim0() <= 1 && g.otherDims() >= 0 && g.otherDims() <= 1, g.toString());
+    }
+  }
+
+  @Test
+  void aRareTokenIsWarnedAboutWithTheStepsItNeeds() throws Exception {
+    NanoGptConfig d = Configs.preset(NanoGptConfig.class, "/gradroute/experiment/configs/nanogpt", "default");
+    long frequentEnough = d.routedPositions(1e-2);
+    assertEquals(Math.round(1e-2 * d.steps() * d.batch() * d.nCtx()), frequentEnough);
+    assertFalse(SteerExperiment.routedPositionsNote(d, 1e-2).contains("warning"));
+    String rare = SteerExperiment.routedPositionsNote(d, 6.4e-4);
+    assertTrue(rare.contains("warning"), rare);
+    long steps = (long) Math.ceil(SteerExperiment.MIN_ROUTED_POSITIONS / (6.4e-4 * d.batch() * d.nCtx()));
+    assertTrue(rare.contains("--steps " + steps), rare);
+    assertTrue(steps * d.batch() * d.nCtx() * 6.4e-4 >= SteerExperiment.MIN_ROUTED_POSITIONS);
   }
 
   /**
