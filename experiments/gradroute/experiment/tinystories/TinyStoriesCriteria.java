@@ -2,6 +2,7 @@ package gradroute.experiment.tinystories;
 
 import gradroute.experiment.tinystories.TinyStoriesRun.MethodResult;
 import gradroute.report.Criterion;
+import gradroute.report.PairedDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The done-when criteria of the TinyStories demo and the corpus' precondition, each measured per
  * seed and as the mean over seeds; {@code holds} compares the mean with the threshold ({@code <=},
- * {@code >=} or {@code >} a number), and is null when the methods a criterion needs were not run.
+ * {@code >=} or {@code >} a number), except for the comparisons of ERA with another method after the
+ * attack, which hold only when their paired 95% interval over seeds lies above zero. {@code holds}
+ * is null when the methods a criterion needs were not run.
  */
 public final class TinyStoriesCriteria {
   private TinyStoriesCriteria() {}
@@ -42,9 +45,9 @@ public final class TinyStoriesCriteria {
         seed -> value(results, seed, "era", 1.0, r -> ratio(r.fin().forget() - r.trained().forget(), r.ablated().forget() - r.trained().forget()))));
     for (double p : new TreeSet<>(oversight)) {
       if (p > 0.5) continue;
-      out.put("era_above_filter_after_attack_p" + p, criterion(results,
+      out.put("era_above_filter_after_attack_p" + p, paired(results,
           "p=" + p + ": ERA's minimum forget loss after the retraining attack is above data filtering's",
-          "min F after attack: ERA − filter", ">", 0.0,
+          "min F after attack: ERA − filter",
           seed -> value(results, seed, "era", p, MethodResult::attackMin) - value(results, seed, "filter", p, MethodResult::attackMin)));
     }
     for (double p : new TreeSet<>(oversight)) {
@@ -58,9 +61,9 @@ public final class TinyStoriesCriteria {
         out.put(method + "_reported_p" + p, criterion(results, method + " p=" + p + " is reported before and after the attack (min F after attack)",
             "min F after attack (" + method + ")", ">", 0.0, seed -> value(results, seed, method, p, MethodResult::attackMin)));
         if (results.stream().noneMatch(r -> r.method().equals("era") && Objects.equals(r.p(), p))) continue;
-        out.put("era_above_" + method + "_after_attack_p" + p, criterion(results,
+        out.put("era_above_" + method + "_after_attack_p" + p, paired(results,
             "p=" + p + ": ERA's minimum forget loss after the retraining attack is above " + method + "'s (the paper's claim)",
-            "min F after attack: ERA − " + method, ">", 0.0,
+            "min F after attack: ERA − " + method,
             seed -> value(results, seed, "era", p, MethodResult::attackMin) - value(results, seed, method, p, MethodResult::attackMin)));
       }
     }
@@ -95,6 +98,25 @@ public final class TinyStoriesCriteria {
       default -> throw new IllegalArgumentException("comparison " + comparison);
     };
     return new Criterion(name, quantity, mean, seeds, bound, holds);
+  }
+
+  /**
+   * A difference of two methods on the same seeds, decided by its paired 95% interval: it holds
+   * only when the whole interval lies above zero (so never on fewer than two seeds); the measure
+   * names the interval and the seeds on each side.
+   */
+  private static Criterion paired(List<MethodResult> results, String name, String quantity, java.util.function.LongToDoubleFunction perSeed) {
+    Map<String, Double> seeds = new LinkedHashMap<>();
+    for (long seed : new TreeSet<>(results.stream().map(MethodResult::seed).toList())) {
+      double v = perSeed.applyAsDouble(seed);
+      if (!Double.isNaN(v)) seeds.put(Long.toString(seed), v);
+    }
+    String bound = "95% interval > 0";
+    if (seeds.isEmpty()) return new Criterion(name, quantity, null, seeds, bound, null);
+    Map<String, Double> zero = new LinkedHashMap<>();
+    seeds.keySet().forEach(k -> zero.put(k, 0.0));
+    PairedDifference d = PairedDifference.of(seeds, zero);
+    return new Criterion(name, quantity + ", paired by seed: " + d.describe(), d.mean(), seeds, bound, d.above(0));
   }
 
   private static double value(List<MethodResult> results, long seed, String method, Double p, ToDoubleFunction<MethodResult> f) {

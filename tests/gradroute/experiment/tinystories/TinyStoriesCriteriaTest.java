@@ -23,6 +23,24 @@ class TinyStoriesCriteriaTest {
   }
 
   @Test
+  void eraAgainstFilterIsDecidedByThePairedIntervalNotTheMean() {
+    double[][] differences = {{0.004, 0.006, 0.005, 0.007}, {0.004, -0.003, 0.002, -0.002}};
+    boolean[] expected = {true, false};
+    for (int k = 0; k < differences.length; k++) {
+      List<MethodResult> rs = new java.util.ArrayList<>();
+      for (int seed = 0; seed < differences[k].length; seed++) {
+        double filterMin = 1.2 + 0.1 * seed; // a seed effect that pairing removes
+        rs.add(result(seed, "era", 0.5, l(1.2, 1.1), l(1.3, 1.12), l(1.3, 1.11), filterMin + differences[k][seed]));
+        rs.add(result(seed, "filter", 0.5, l(1.22, 1.1), null, l(1.22, 1.1), filterMin));
+      }
+      Criterion attack = TinyStoriesCriteria.evaluate(rs, List.of(0.5)).get("era_above_filter_after_attack_p0.5");
+      assertEquals(expected[k], attack.holds(), attack.measure());
+      assertTrue(attack.mean() > 0, "both means are positive; only the interval tells them apart");
+      assertTrue(attack.measure().contains("paired by seed"), attack.measure());
+    }
+  }
+
+  @Test
   void measuresEachCriterionPerSeedAndComparesTheMean() {
     List<MethodResult> rs = List.of(
         result(0, "control", null, l(1.0, 1.0), l(1.01, 1.03), l(1.01, 1.01), Double.NaN),
@@ -43,6 +61,7 @@ class TinyStoriesCriteriaTest {
     Criterion attack = c.get("era_above_filter_after_attack_p0.5");
     assertEquals(0.05, attack.mean(), 1e-9);
     assertEquals(1, attack.perSeed().size(), "seed 1 has no p=0.5 runs");
+    assertFalse(attack.holds(), "one seed gives no interval, so a positive difference alone does not hold");
     assertTrue(c.get("precondition_filter_half_saturates").holds());
     assertNull(c.get("precondition_filter_full_far").holds(), "filter at p=1 not run");
     assertFalse(c.containsKey("rmu_reported_p0.5"));
