@@ -12,8 +12,8 @@ import java.util.Map;
  * @param mean the mean difference
  * @param low lower end of the 95% interval (NaN with fewer than two seeds)
  * @param high upper end of the 95% interval (NaN with fewer than two seeds)
- * @param above seeds where A > B
- * @param below seeds where A < B
+ * @param above seeds where {@code A > B}
+ * @param below seeds where {@code A < B}
  */
 public record PairedDifference(Map<String, Double> perSeed, double mean, double low, double high, int above, int below) {
   /** Two-sided 95%. */
