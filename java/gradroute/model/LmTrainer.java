@@ -157,6 +157,9 @@ public final class LmTrainer implements Trainable {
     Batch batch = source.batch(step);
     int size = batch.tokens().size();
     int mb = settings.microBatch() == 0 ? size : settings.microBatch();
+    if (size % mb != 0) {
+      throw new IllegalArgumentException("step " + step + ": a batch of " + size + " sequences does not split into micro-batches of " + mb);
+    }
     int micro = size / mb;
     double[] ce = {0}, penalty = {0};
     boolean[] penalised = {false};

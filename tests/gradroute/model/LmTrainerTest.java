@@ -66,6 +66,16 @@ class LmTrainerTest {
   }
 
   @Test
+  void aBatchThatDoesNotSplitIntoMicroBatchesIsRefusedNotTruncated() {
+    try (Gpt m = Gpt.create(TinyModels.config(), 6)) {
+      LmTrainer t = new LmTrainer(m, LmTrainer.Settings.nanoGpt(ADAM, 3, 0), LrSchedule.constant(1e-2),
+          s -> new LmTrainer.Batch(batch(s), null), null, null);
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.step(0));
+      assertTrue(e.getMessage().contains("4 sequences") && e.getMessage().contains("micro-batches of 3"), e.getMessage());
+    }
+  }
+
+  @Test
   void decayGroupsAndClipping() {
     try (Gpt m = Gpt.create(TinyModels.config(), 5); Gpt all = Gpt.create(TinyModels.config(), 5)) {
       LmTrainer matrices = new LmTrainer(m, LmTrainer.Settings.nanoGpt(ADAM, 2, 1e-3), LrSchedule.constant(1e-2),
