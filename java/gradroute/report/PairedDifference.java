@@ -39,6 +39,19 @@ public record PairedDifference(Map<String, Double> perSeed, double mean, double 
       d.put(seed, x - y);
     });
     if (d.isEmpty()) throw new IllegalArgumentException("no seed in common between " + a.keySet() + " and " + b.keySet());
+    return ofDifferences(d);
+  }
+
+  /**
+   * The interval of per-seed differences already taken (A − B for each seed).
+   *
+   * @throws IllegalArgumentException when there is none, or one is not finite
+   */
+  public static PairedDifference ofDifferences(Map<String, Double> d) {
+    if (d.isEmpty()) throw new IllegalArgumentException("no per-seed differences");
+    d.forEach((seed, v) -> {
+      if (!Double.isFinite(v)) throw new IllegalArgumentException("seed " + seed + ": the difference must be finite, got " + v);
+    });
     int n = d.size(), above = 0, below = 0;
     double sum = 0;
     for (double v : d.values()) {

@@ -113,9 +113,7 @@ public final class TinyStoriesCriteria {
     }
     String bound = "95% interval > 0";
     if (seeds.isEmpty()) return new Criterion(name, quantity, null, seeds, bound, null);
-    Map<String, Double> zero = new LinkedHashMap<>();
-    seeds.keySet().forEach(k -> zero.put(k, 0.0));
-    PairedDifference d = PairedDifference.of(seeds, zero);
+    PairedDifference d = PairedDifference.ofDifferences(seeds);
     return new Criterion(name, quantity + ", paired by seed: " + d.describe(), d.mean(), seeds, bound, d.above(0));
   }
 

@@ -31,13 +31,17 @@ public class SteeringRunTest {
     return new SteeringRun(s, data, root, new Device("cpu"), false, null, WorldConfig.single()).runAll(workers);
   }
 
-  @Test
-  void modelsSideBySideGiveTheNumbersOfModelsInTurn(@TempDir Path dir) throws Exception {
-    Path corpus = corpus(dir);
+  /** The quick preset, smaller still, on the made-up corpus of {@link #corpus}. */
+  private static NanoGptConfig tiny(Path dir) throws Exception {
     NanoGptConfig quick = Configs.preset(NanoGptConfig.class, "/gradroute/experiment/configs/nanogpt", "quick");
-    NanoGptConfig s = Configs.withOverrides(quick, NanoGptConfig.class, List.of(new ConfigOverride("--corpus", "corpus", corpus.toString()),
+    return Configs.withOverrides(quick, NanoGptConfig.class, List.of(new ConfigOverride("--corpus", "corpus", corpus(dir).toString()),
         new ConfigOverride("--steps", "steps", "10"), new ConfigOverride("--vocab", "vocab", "300"),
         new ConfigOverride("--similar-count", "similarCount", "2"), new ConfigOverride("--prompt-length", "promptLength", "4")));
+  }
+
+  @Test
+  void modelsSideBySideGiveTheNumbersOfModelsInTurn(@TempDir Path dir) throws Exception {
+    NanoGptConfig s = tiny(dir);
     List<SteeringRun.ModelRun> inTurn = run(s, dir.resolve("one"), 1);
     List<SteeringRun.ModelRun> sideBySide = run(s, dir.resolve("two"), 2);
     assertEquals(List.of("routed", "control"), sideBySide.stream().map(r -> r.eval().model()).toList());
@@ -53,12 +57,7 @@ public class SteeringRunTest {
 
   @Test
   void exclusiveRoutingKeepsDim0ToTheRoutedTokenAndIsMeasured(@TempDir Path dir) throws Exception {
-    Path corpus = corpus(dir);
-    NanoGptConfig quick = Configs.preset(NanoGptConfig.class, "/gradroute/experiment/configs/nanogpt", "quick");
-    NanoGptConfig s = Configs.withOverrides(quick, NanoGptConfig.class, List.of(new ConfigOverride("--corpus", "corpus", corpus.toString()),
-        new ConfigOverride("--steps", "steps", "10"), new ConfigOverride("--vocab", "vocab", "300"),
-        new ConfigOverride("--similar-count", "similarCount", "2"), new ConfigOverride("--prompt-length", "promptLength", "4"),
-        new ConfigOverride("--models", "models", "routed")));
+    NanoGptConfig s = Configs.withOverrides(tiny(dir), NanoGptConfig.class, List.of(new ConfigOverride("--models", "models", "routed")));
     NanoGptConfig exclusive = Configs.withOverrides(s, NanoGptConfig.class,
         List.of(new ConfigOverride("--exclusive-dim0", "exclusiveDim0", "true")));
     SteeringEvaluation.Result paper = run(s, dir.resolve("paper"), 1).get(0).eval();
